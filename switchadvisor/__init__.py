@@ -1,0 +1,49 @@
+"""switchadvisor: explains the risks of switching between MS disease-modifying therapies.
+
+Public API::
+
+    from switchadvisor import load_rulebase, assess, Switch, parse_facts
+    rulebase = load_rulebase()
+    assessment = assess(rulebase, Switch.resolve(rulebase, "Gilenya", "Lemtrada"),
+                        parse_facts({"lymphocytes": "600/uL"}))
+
+Attributes are imported on first use so that ``switchadvisor --version`` and the JSON path
+pay only for what they touch.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+try:
+    __version__ = version("switchadvisor")
+except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0.0.0+unknown"
+
+_EXPORTS = {
+    "load_rulebase": "switchadvisor.rulebase",
+    "RuleBase": "switchadvisor.rulebase",
+    "assess": "switchadvisor.engine",
+    "Switch": "switchadvisor.engine",
+    "Assessment": "switchadvisor.assessment",
+    "Facts": "switchadvisor.facts",
+    "parse_facts": "switchadvisor.facts",
+}
+
+__all__ = ["Assessment", "Facts", "RuleBase", "Switch", "__version__", "assess",
+           "load_rulebase", "parse_facts"]
+
+if TYPE_CHECKING:
+    from switchadvisor.assessment import Assessment
+    from switchadvisor.engine import Switch, assess
+    from switchadvisor.facts import Facts, parse_facts
+    from switchadvisor.rulebase import RuleBase, load_rulebase
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'switchadvisor' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -1,0 +1,195 @@
+"""The Assessment: the result of one switch check, and the JSON contract.
+
+Field order here is the key order of the JSON output. Changing a field's meaning or removing
+one bumps ``SCHEMA_VERSION``'s major number; adding one bumps the minor number.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from switchadvisor.rulebase import EvidenceKind, Layer, Severity
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WashoutPosition(str, enum.Enum):
+    TOO_EARLY = "too-early"
+    WITHIN = "within"
+    LATE = "late"
+    UNKNOWN = "unknown"
+
+
+class RuleBaseInfo(_Out):
+    id: str
+    version: str
+    reviewed: str
+    sha256: str = Field(description="sha256 over the rule base's files (paths and bytes).")
+
+
+class DrugRef(_Out):
+    id: str
+    name: str
+    drug_class: str = Field(description="Mechanism class id.")
+    class_name: str
+    input: str = Field(description="The name as given.")
+    matched_as: Literal["generic", "brand", "alias"]
+    off_label: bool = False
+
+
+class FactReading(_Out):
+    name: str
+    value: float | str | bool
+    unit: str
+    read_as: str = Field(description="How the value was read, e.g. '600 cells/µL = 0.60 ×10⁹/L'.")
+    source: Literal["given", "default"]
+
+
+class Bound(_Out):
+    weeks: float | None = Field(description="None when the figure is not verified.")
+    text: str = Field(description="As written in the evidence, or 'no verified figure'.")
+
+
+class Washout(_Out):
+    min: Bound | None
+    max: Bound | None
+    basis: str
+    evidence: list[str]
+    layer: Layer
+    origin: str
+    weeks_since_stop: float | None
+    position: WashoutPosition
+    explanation: str
+
+
+class TraceStep(_Out):
+    text: str
+    result: bool | None
+
+
+class FiredFinding(_Out):
+    id: str
+    severity: Severity
+    title: str
+    message: str
+    layer: Layer
+    origin: str
+    condition: str | None = Field(description="The `when` condition; None = always applies.")
+    trace: list[TraceStep]
+    evidence: list[str]
+    counter_evidence: list[str]
+
+
+class NotEvaluated(_Out):
+    id: str
+    severity: Severity = Field(description="The severity it would have if it fired.")
+    title: str
+    layer: Layer
+    origin: str
+    condition: str
+    needs: list[str] = Field(description="Facts that were not given.")
+    options: list[str] = Field(description="CLI options that would supply them.")
+    decides: str = Field(description="What would make it fire, from the condition itself.")
+    trace: list[TraceStep]
+    evidence: list[str]
+    counter_evidence: list[str]
+
+
+class NotFired(_Out):
+    id: str
+    severity: Severity
+    title: str
+    layer: Layer
+    origin: str
+    condition: str
+    trace: list[TraceStep]
+
+
+class Superseded(_Out):
+    id: str
+    title: str
+    layer: Layer
+    by: str
+
+
+class Alternative(_Out):
+    to: str
+    name: str
+    reason: str
+    evidence: list[str]
+    origin: str
+
+
+class Figure(_Out):
+    name: str
+    drug: str
+    text: str = Field(description="e.g. 'up to 2 months', or 'no verified figure'.")
+    evidence: list[str]
+    note: str | None = None
+
+
+class EvidenceOut(_Out):
+    id: str
+    kind: EvidenceKind
+    authors: str
+    title: str
+    source: str
+    year: int
+    doi: str | None
+    pmid: str | None
+    url: str | None
+    section: str | None
+    n: int | None
+    n_note: str | None
+    finding: str
+    cited_for: list[str] = Field(description="Finding or washout ids citing it in support.")
+    cited_against: list[str] = Field(description="Finding ids it argues against.")
+
+
+class SwitchInfo(_Out):
+    from_: DrugRef = Field(alias="from", serialization_alias="from")
+    to: DrugRef
+    pathways: list[str] = Field(description="Pathways composed: 'fingolimod→alemtuzumab', …")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Assessment(_Out):
+    """Everything switchadvisor concluded about one switch, and why."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    rulebase: RuleBaseInfo
+    switch: SwitchInfo
+    summary: list[str] = Field(description="Pathway summaries, most specific first.")
+    facts: list[FactReading]
+    verdict: Severity = Field(description="Highest severity among fired findings.")
+    worst_possible: Severity = Field(
+        description="Highest severity still possible given the facts not given."
+    )
+    washout: Washout | None
+    figures: list[Figure] = Field(description="Timing figures of the two drugs.")
+    findings: list[FiredFinding]
+    not_evaluated: list[NotEvaluated]
+    not_fired: list[NotFired]
+    superseded: list[Superseded]
+    alternatives: list[Alternative]
+    evidence: list[EvidenceOut]
+    disclaimer: str
+
+    def to_json(self) -> str:
+        """Canonical JSON: contract key order, two-space indent, trailing newline."""
+        return self.model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+def assessment_schema() -> dict[str, Any]:
+    schema = Assessment.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

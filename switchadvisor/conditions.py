@@ -1,0 +1,608 @@
+"""The `when:` condition language: parsed once by our own small parser, evaluated three-valued.
+
+Grammar (keywords are lower-case)::
+
+    expr     := or
+    or       := and ("or" and)*
+    and      := unary ("and" unary)*
+    unary    := "not" unary | primary
+    primary  := "(" expr ")" | operand [ OP operand | ["not"] "in" list ]
+    operand  := NUMBER | STRING | "true" | "false" | NAME
+    list     := "[" literal ("," literal)* "]"
+    OP       := "<" | "<=" | ">" | ">=" | "==" | "!="
+
+A bare NAME is allowed only for a true/false fact. Evaluation is Kleene logic: a comparison
+that involves a missing fact is *unknown*; ``false and unknown`` is false and ``true or
+unknown`` is true. Every comparison evaluated is recorded with the actual values.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Value = float | str | bool
+Truth = bool | None  # None means unknown
+
+OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
+_OP_WORDS = {
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "==": "is",
+    "!=": "is not",
+}
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+class FactType(str, enum.Enum):
+    NUMBER = "number"
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """What the condition language knows about one fact name."""
+
+    name: str
+    type: FactType
+    description: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    option: str | None = None
+    """The CLI option that supplies it (None for figures taken from the rule base)."""
+
+
+class ConditionSyntaxError(Exception):
+    """A condition that does not parse or does not type-check; ``column`` is 1-based."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+# ---------------------------------------------------------------------------------- AST
+
+
+@dataclass(frozen=True)
+class Literal_:
+    value: Value
+    column: int
+    origin: str | None = None
+    """The fact this value was substituted for, when partial evaluation replaced a name."""
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    column: int
+
+
+Operand = Literal_ | Name
+
+
+@dataclass(frozen=True)
+class Compare:
+    left: Operand
+    op: str
+    right: Operand
+
+
+@dataclass(frozen=True)
+class Member:
+    subject: Operand
+    choices: tuple[Literal_, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class FactIsTrue:
+    name: Name
+
+
+@dataclass(frozen=True)
+class Const:
+    value: bool
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Node, ...]
+
+
+Node = Compare | Member | FactIsTrue | Const | Not | And | Or
+
+# ----------------------------------------------------------------------------- tokenizer
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
+  | (?P<string>"[^"\\]*"|'[^'\\]*')
+  | (?P<op><=|>=|==|!=|<|>)
+  | (?P<punct>[()\[\],])
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+    """,
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: Literal["number", "string", "op", "punct", "name", "keyword", "end"]
+    text: str
+    column: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(source):
+        match = _TOKEN.match(source, position)
+        if match is None:
+            char = source[position]
+            if char in "\"'":
+                raise ConditionSyntaxError("unterminated string", position + 1)
+            if char == "=":
+                raise ConditionSyntaxError("use '==' to compare for equality", position + 1)
+            raise ConditionSyntaxError(f"unexpected character {char!r}", position + 1)
+        kind = match.lastgroup
+        text = match.group()
+        if kind != "ws":
+            if kind == "name" and text in _KEYWORDS:
+                kind = "keyword"
+            elif kind == "name" and text.lower() in _KEYWORDS:
+                raise ConditionSyntaxError(
+                    f"keywords are lower-case: write {text.lower()!r}", position + 1
+                )
+            tokens.append(_Token(kind, text, position + 1))  # type: ignore[arg-type]
+        position = match.end()
+    tokens.append(_Token("end", "", len(source) + 1))
+    return tokens
+
+
+# -------------------------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, source: str, facts: Mapping[str, FactSpec]) -> None:
+        self.tokens = _tokenize(source)
+        self.index = 0
+        self.facts = facts
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def at_keyword(self, word: str) -> bool:
+        return self.current.kind == "keyword" and self.current.text == word
+
+    def expect(self, text: str) -> _Token:
+        if self.current.text != text or self.current.kind in {"string", "end"}:
+            found = self._describe(self.current)
+            raise ConditionSyntaxError(f"expected {text!r}, found {found}", self.current.column)
+        return self.advance()
+
+    @staticmethod
+    def _describe(token: _Token) -> str:
+        return "end of condition" if token.kind == "end" else repr(token.text)
+
+    def _at_end(self) -> bool:
+        return self.tokens[self.index].kind == "end"
+
+    def parse(self) -> Node:
+        if self.current.kind == "end":
+            raise ConditionSyntaxError("empty condition", 1)
+        node = self.parse_or()
+        if not self._at_end():
+            raise ConditionSyntaxError(
+                f"unexpected {self._describe(self.current)} (missing 'and'/'or'?)",
+                self.current.column,
+            )
+        return node
+
+    def parse_or(self) -> Node:
+        operands = [self.parse_and()]
+        while self.at_keyword("or"):
+            self.advance()
+            operands.append(self.parse_and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def parse_and(self) -> Node:
+        operands = [self.parse_unary()]
+        while self.at_keyword("and"):
+            self.advance()
+            operands.append(self.parse_unary())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def parse_unary(self) -> Node:
+        if self.at_keyword("not"):
+            self.advance()
+            return Not(self.parse_unary())
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node:
+        if self.current.text == "(" and self.current.kind == "punct":
+            self.advance()
+            node = self.parse_or()
+            self.expect(")")
+            return node
+        left = self.parse_operand()
+        token = self.current
+        if token.kind == "op":
+            self.advance()
+            right = self.parse_operand()
+            return self._compare(left, token.text, right, token.column)
+        negated = False
+        if self.at_keyword("not") and self.tokens[self.index + 1].text == "in":
+            self.advance()
+            negated = True
+        if self.at_keyword("in"):
+            in_column = self.advance().column
+            return self._member(left, self.parse_list(), negated, in_column)
+        return self._bare(left)
+
+    def parse_operand(self) -> Operand:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return Literal_(float(token.text), token.column)
+        if token.kind == "string":
+            self.advance()
+            return Literal_(token.text[1:-1], token.column)
+        if token.kind == "keyword" and token.text in {"true", "false"}:
+            self.advance()
+            return Literal_(token.text == "true", token.column)
+        if token.kind == "name":
+            self.advance()
+            if token.text not in self.facts:
+                raise ConditionSyntaxError(_unknown_fact(token.text, self.facts), token.column)
+            return Name(token.text, token.column)
+        raise ConditionSyntaxError(
+            f"expected a fact name or a value, found {self._describe(token)}", token.column
+        )
+
+    def parse_list(self) -> tuple[Literal_, ...]:
+        self.expect("[")
+        items: list[Literal_] = []
+        while True:
+            operand = self.parse_operand()
+            if not isinstance(operand, Literal_):
+                raise ConditionSyntaxError("a list holds values, not fact names", operand.column)
+            items.append(operand)
+            if self.current.text == ",":
+                self.advance()
+                continue
+            self.expect("]")
+            return tuple(items)
+
+    # -- type checks: every name is known and compared with a value of its own type
+
+    def _type_of(self, operand: Operand) -> FactType:
+        if isinstance(operand, Name):
+            return self.facts[operand.name].type
+        if isinstance(operand.value, bool):
+            return FactType.BOOLEAN
+        if isinstance(operand.value, float):
+            return FactType.NUMBER
+        return FactType.CHOICE
+
+    def _check_choice(self, name: Name, literal: Literal_) -> None:
+        spec = self.facts[name.name]
+        if spec.type is FactType.CHOICE and literal.value not in spec.choices:
+            choices = ", ".join(repr(choice) for choice in spec.choices)
+            raise ConditionSyntaxError(
+                f"{literal.value!r} is not a value of {name.name} (one of: {choices})",
+                literal.column,
+            )
+
+    def _compare(self, left: Operand, op: str, right: Operand, column: int) -> Node:
+        if isinstance(left, Literal_) and isinstance(right, Literal_):
+            raise ConditionSyntaxError("compares two constants; name a fact", column)
+        left_type, right_type = self._type_of(left), self._type_of(right)
+        if left_type is not right_type:
+            raise ConditionSyntaxError(
+                f"cannot compare a {left_type.value} with a {right_type.value}", column
+            )
+        if op not in {"==", "!="} and left_type is not FactType.NUMBER:
+            raise ConditionSyntaxError(f"{op!r} needs numbers; use == or != here", column)
+        for name, other in ((left, right), (right, left)):
+            if isinstance(name, Name) and isinstance(other, Literal_):
+                self._check_choice(name, other)
+        return Compare(left, op, right)
+
+    def _member(self, subject: Operand, choices: tuple[Literal_, ...], negated: bool,
+                column: int) -> Node:
+        if not isinstance(subject, Name):
+            raise ConditionSyntaxError("'in' needs a fact name on its left", column)
+        for choice in choices:
+            if self._type_of(choice) is not self._type_of(subject):
+                raise ConditionSyntaxError(
+                    f"list value does not match {subject.name}'s type", choice.column
+                )
+            self._check_choice(subject, choice)
+        return Member(subject, choices, negated)
+
+    def _bare(self, operand: Operand) -> Node:
+        if isinstance(operand, Literal_):
+            if isinstance(operand.value, bool):
+                return Const(operand.value)
+            raise ConditionSyntaxError("a value alone is not a condition", operand.column)
+        if self.facts[operand.name].type is not FactType.BOOLEAN:
+            raise ConditionSyntaxError(
+                f"{operand.name} is not true/false; compare it with something",
+                operand.column,
+            )
+        return FactIsTrue(operand)
+
+
+def _unknown_fact(name: str, facts: Mapping[str, FactSpec]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(facts), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown fact {name!r}{hint}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled condition: its source text and its AST."""
+
+    source: str
+    root: Node
+
+    @property
+    def fact_names(self) -> tuple[str, ...]:
+        """Every fact the condition mentions, in order of first appearance."""
+        seen: dict[str, None] = {}
+        _collect_names(self.root, seen)
+        return tuple(seen)
+
+
+def compile_condition(source: str, facts: Mapping[str, FactSpec]) -> Condition:
+    """Parse and type-check ``source``; raises ConditionSyntaxError with a 1-based column."""
+    return Condition(source, _Parser(source, facts).parse())
+
+
+def _collect_names(node: Node, seen: dict[str, None]) -> None:
+    if isinstance(node, Compare):
+        for operand in (node.left, node.right):
+            if isinstance(operand, Name):
+                seen.setdefault(operand.name)
+    elif isinstance(node, Member):
+        if isinstance(node.subject, Name):
+            seen.setdefault(node.subject.name)
+    elif isinstance(node, FactIsTrue):
+        seen.setdefault(node.name.name)
+    elif isinstance(node, Not):
+        _collect_names(node.operand, seen)
+    elif isinstance(node, (And, Or)):
+        for child in node.operands:
+            _collect_names(child, seen)
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One comparison as it was evaluated."""
+
+    text: str
+    """The comparison in words, with the actual values and units."""
+    result: Truth
+    missing: tuple[str, ...]
+    """Facts that were not given (the reason a result is unknown)."""
+
+
+FactLookup = Callable[[str], Value | None]
+"""Returns a fact's value, or None when the fact was not given."""
+
+Describe = Callable[[str, Value], str]
+"""Renders a fact's value with its unit and how it was read."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    result: Truth
+    trace: tuple[TraceStep, ...]
+    missing: tuple[str, ...]
+    """Missing facts whose values would decide the condition."""
+    decides: str | None
+    """When unknown: the residual condition in words ("lymphocytes < 1.00 ×10⁹/L")."""
+
+
+def evaluate(condition: Condition, lookup: FactLookup, describe: Describe) -> Evaluation:
+    """Evaluate ``condition`` three-valued, recording every comparison."""
+    trace: list[TraceStep] = []
+    result = _evaluate(condition.root, lookup, describe, trace)
+    if result is not None:
+        return Evaluation(result, tuple(trace), (), None)
+    residual = _residual(condition.root, lookup)
+    missing: dict[str, None] = {}
+    _collect_names(residual, missing)
+    return Evaluation(None, tuple(trace), tuple(missing), render(residual, describe))
+
+
+def _operand_value(operand: Operand, lookup: FactLookup) -> Value | None:
+    return operand.value if isinstance(operand, Literal_) else lookup(operand.name)
+
+
+def _compare_values(left: Value, op: str, right: Value) -> bool:
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    assert isinstance(left, float) and isinstance(right, float)
+    return {
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
+    }[op]
+
+
+def _side_text(operand: Operand, value: Value | None, describe: Describe) -> str:
+    if isinstance(operand, Literal_):
+        return _literal_text(operand.value)
+    if value is None:
+        return f"{operand.name} (not given)"
+    return f"{operand.name} {describe(operand.name, value)}"
+
+
+def _literal_text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value
+
+
+def _evaluate(node: Node, lookup: FactLookup, describe: Describe,
+              trace: list[TraceStep]) -> Truth:
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, Compare):
+        left = _operand_value(node.left, lookup)
+        right = _operand_value(node.right, lookup)
+        missing = tuple(
+            operand.name
+            for operand, value in ((node.left, left), (node.right, right))
+            if isinstance(operand, Name) and value is None
+        )
+        result = None if missing else _compare_values(left, node.op, right)  # type: ignore[arg-type]
+        text = (
+            f"{_side_text(node.left, left, describe)} {node.op} "
+            f"{_side_text(node.right, right, describe)}"
+        )
+        trace.append(TraceStep(f"{text} → {_truth_word(result)}", result, missing))
+        return result
+    if isinstance(node, Member):
+        value = _operand_value(node.subject, lookup)
+        choices = [choice.value for choice in node.choices]
+        word = "not in" if node.negated else "in"
+        listed = ", ".join(_literal_text(choice) for choice in choices)
+        member: Truth = None if value is None else (value in choices) != node.negated
+        name = node.subject.name if isinstance(node.subject, Name) else "?"
+        missing = (name,) if value is None else ()
+        text = f"{_side_text(node.subject, value, describe)} {word} [{listed}]"
+        trace.append(TraceStep(f"{text} → {_truth_word(member)}", member, missing))
+        return member
+    if isinstance(node, FactIsTrue):
+        value = lookup(node.name.name)
+        result = None if value is None else bool(value)
+        missing = (node.name.name,) if value is None else ()
+        text = _side_text(node.name, value, describe)
+        trace.append(TraceStep(f"{text} → {_truth_word(result)}", result, missing))
+        return result
+    if isinstance(node, Not):
+        inner = _evaluate(node.operand, lookup, describe, trace)
+        return None if inner is None else not inner
+    # And / Or: evaluate every operand so the trace is complete, then combine (Kleene).
+    results = [_evaluate(operand, lookup, describe, trace) for operand in node.operands]
+    if isinstance(node, And):
+        if any(result is False for result in results):
+            return False
+        return None if any(result is None for result in results) else True
+    if any(result is True for result in results):
+        return True
+    return None if any(result is None for result in results) else False
+
+
+def _truth_word(result: Truth) -> str:
+    return "unknown" if result is None else ("true" if result else "false")
+
+
+def _residual(node: Node, lookup: FactLookup) -> Node:
+    """Partially evaluate: substitute known facts and fold what they decide."""
+    if isinstance(node, Compare):
+        values = [_operand_value(operand, lookup) for operand in (node.left, node.right)]
+        if None not in values:
+            return Const(_compare_values(values[0], node.op, values[1]))  # type: ignore[arg-type]
+        left, right = (
+            Literal_(value, operand.column, operand.name)
+            if isinstance(operand, Name) and value is not None
+            else operand
+            for operand, value in zip((node.left, node.right), values, strict=False)
+        )
+        return Compare(left, node.op, right)
+    if isinstance(node, (Member, FactIsTrue)):
+        name = node.subject if isinstance(node, Member) else node.name
+        value = _operand_value(name, lookup)
+        if value is None:
+            return node
+        if isinstance(node, FactIsTrue):
+            return Const(bool(value))
+        return Const((value in [choice.value for choice in node.choices]) != node.negated)
+    if isinstance(node, Const):
+        return node
+    if isinstance(node, Not):
+        inner = _residual(node.operand, lookup)
+        return Const(not inner.value) if isinstance(inner, Const) else Not(inner)
+    operands = [_residual(operand, lookup) for operand in node.operands]
+    absorbing = isinstance(node, Or)  # true absorbs an 'or', false absorbs an 'and'
+    if any(isinstance(operand, Const) and operand.value is absorbing for operand in operands):
+        return Const(absorbing)
+    remaining = tuple(operand for operand in operands if not isinstance(operand, Const))
+    if not remaining:
+        return Const(not absorbing)
+    if len(remaining) == 1:
+        return remaining[0]
+    return Or(remaining) if absorbing else And(remaining)
+
+
+def render(node: Node, describe: Describe | None = None) -> str:
+    """A condition in words; with ``describe``, literals compared with a fact carry units."""
+
+    def value_text(name: str | None, literal: Literal_) -> str:
+        described = literal.origin or name
+        if describe is not None and described is not None:
+            return describe(described, literal.value)
+        return _literal_text(literal.value)
+
+    def go(current: Node, parent: str | None) -> str:
+        if isinstance(current, Const):
+            return "always" if current.value else "never"
+        if isinstance(current, Compare):
+            left, right, op = current.left, current.right, current.op
+            if isinstance(left, Literal_) and isinstance(right, Name):
+                left, right, op = right, left, _FLIPPED[op]
+            name = left.name if isinstance(left, Name) else None
+            right_text = right.name if isinstance(right, Name) else value_text(name, right)
+            left_text = left.name if isinstance(left, Name) else value_text(None, left)
+            return f"{left_text} {_OP_WORDS[op]} {right_text}"
+        if isinstance(current, Member):
+            name = current.subject.name if isinstance(current.subject, Name) else "?"
+            listed = " or ".join(_literal_text(choice.value) for choice in current.choices)
+            return f"{name} is {'not ' if current.negated else ''}{listed}"
+        if isinstance(current, FactIsTrue):
+            return f"{current.name.name} is true"
+        if isinstance(current, Not):
+            return f"not ({go(current.operand, 'not')})"
+        word = "and" if isinstance(current, And) else "or"
+        text = f" {word} ".join(go(operand, word) for operand in current.operands)
+        return f"({text})" if parent is not None and parent != word else text
+
+    return go(node, None)

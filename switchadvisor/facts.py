@@ -1,0 +1,301 @@
+"""Patient facts: parsing, units, ranges, and how each value was read.
+
+Lymphocyte counts are held in ×10⁹/L; times in weeks. Every parser raises ``InputError``
+naming the option and the accepted range, so the CLI and batch mode report the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from switchadvisor.conditions import FactSpec, FactType
+from switchadvisor.errors import InputError
+
+COUNT_UNIT = "×10⁹/L"
+DEFAULT_LLN = 1.0
+MAX_COUNT = 50.0
+"""Counts above this (in ×10⁹/L) are impossible input; bare numbers above it are cells/µL."""
+WEEKS_PER_MONTH = 365.25 / 12 / 7
+MAX_WEEKS = 520.0
+
+DiseaseActivity = Literal["none", "active", "highly-active"]
+JcvStatus = Literal["positive", "negative"]
+DISEASE_ACTIVITY: tuple[str, ...] = ("none", "active", "highly-active")
+JCV: tuple[str, ...] = ("positive", "negative")
+
+PATIENT_FACTS: dict[str, FactSpec] = {
+    spec.name: spec
+    for spec in (
+        FactSpec("lymphocytes", FactType.NUMBER, "absolute lymphocyte count", COUNT_UNIT,
+                 option="--lymphocytes"),
+        FactSpec("lymphocytes_lln", FactType.NUMBER,
+                 "lower limit of normal for the lymphocyte count (default 1.0 ×10⁹/L)",
+                 COUNT_UNIT, option="--lymphocytes-lln"),
+        FactSpec("weeks_since_stop", FactType.NUMBER,
+                 "weeks since the last dose of the stopped drug", "weeks",
+                 option="--weeks-since-stop"),
+        FactSpec("disease_activity", FactType.CHOICE, "current MS disease activity",
+                 choices=DISEASE_ACTIVITY, option="--disease-activity"),
+        FactSpec("age", FactType.NUMBER, "age", "years", option="--age"),
+        FactSpec("pregnancy_planned", FactType.BOOLEAN, "a pregnancy is planned",
+                 option="--pregnancy-planned"),
+        FactSpec("jcv", FactType.CHOICE, "anti-JCV antibody status", choices=JCV,
+                 option="--jcv"),
+    )
+}
+
+FactValue = float | str | bool
+
+
+class Facts(BaseModel):
+    """The patient facts given for one assessment (None = not given)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lymphocytes: float | None = Field(None, description="Absolute lymphocyte count, ×10⁹/L.")
+    lymphocytes_lln: float = Field(DEFAULT_LLN, description="Lower limit of normal, ×10⁹/L.")
+    weeks_since_stop: float | None = Field(None, description="Weeks since the last dose.")
+    disease_activity: DiseaseActivity | None = None
+    age: float | None = Field(None, description="Age in years.")
+    pregnancy_planned: bool | None = None
+    jcv: JcvStatus | None = None
+    read_as: dict[str, str] = Field(
+        default_factory=dict, description="How each given value was read, by fact name."
+    )
+
+    def value(self, name: str) -> FactValue | None:
+        """A fact's value by name, None when not given."""
+        value = getattr(self, name)
+        return value  # type: ignore[no-any-return]
+
+    def is_default(self, name: str) -> bool:
+        return name == "lymphocytes_lln" and name not in self.read_as
+
+
+# ---------------------------------------------------------------------- lymphocyte counts
+
+_NUMBER = r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"
+_PER_LITRE_9 = r"(?:[x×*]\s*10\s*(?:\^|\*\*)?\s*(?:9|⁹)|e9)\s*(?:/|per\s*)l"
+_PER_MICROLITRE = r"(?:cells?\s*)?(?:/|per\s*)(?:u|µ|μ|mc)l|(?:cells?\s*)?(?:/|per\s*)mm(?:3|³|\^3)"
+_COUNT = re.compile(
+    rf"^\s*{_NUMBER}\s*(?:(?P<per_l>{_PER_LITRE_9}|g/l)|(?P<per_ul>{_PER_MICROLITRE})"
+    r"|(?P<cells>cells?))?\s*$",
+    re.IGNORECASE,
+)
+COUNT_FORMS = "0.6, 0.6e9/L, 0.6x10^9/L, 600/uL, 600/µL, 600 cells/mm3"
+
+
+def format_count(value: float) -> str:
+    return f"{value:.2f} {COUNT_UNIT}"
+
+
+def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_COUNT,
+                low_inclusive: bool = True) -> tuple[float, str]:
+    """Read a lymphocyte count; returns (×10⁹/L, how it was read)."""
+    raw = str(text).strip()
+    match = _COUNT.match(raw)
+    if match is None:
+        raise InputError(f"{option}: cannot read {raw!r} as a lymphocyte count",
+                         option=option, accepted=COUNT_FORMS)
+    number = float(match.group("number"))
+    if not math.isfinite(number):
+        raise InputError(f"{option}: {raw!r} is not a finite number", option=option,
+                         accepted=COUNT_FORMS)
+    if match.group("per_ul") or match.group("cells"):
+        value, read = number / 1000.0, f"{number:g} cells/µL = {format_count(number / 1000.0)}"
+    elif match.group("per_l"):
+        value, read = number, format_count(number)
+    elif number > MAX_COUNT:
+        # A bare number above any plausible ×10⁹/L count is a count per microlitre.
+        value = number / 1000.0
+        read = f"{number:g} (read as cells/µL) = {format_count(value)}"
+    else:
+        value, read = number, f"{number:g} (read as {COUNT_UNIT})"
+    too_low = value < low if low_inclusive else value <= low
+    if too_low or value > high:
+        bound = "≥" if low_inclusive else ">"
+        raise InputError(
+            f"{option}: {raw!r} is out of range",
+            option=option,
+            accepted=f"{bound} {low:g} and ≤ {high:g} {COUNT_UNIT} "
+            f"(= {high * 1000:g} cells/µL)",
+        )
+    return value, read
+
+
+# --------------------------------------------------------------------------------- times
+
+_DURATION = re.compile(
+    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?)?\s*$", re.IGNORECASE
+)
+
+
+def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
+    """Read a time since stopping (weeks by default; days and months accepted)."""
+    raw = str(text).strip()
+    match = _DURATION.match(raw)
+    accepted = f"0 to {MAX_WEEKS:g} weeks, e.g. 6, 6w, 42d, 2 months"
+    if match is None:
+        raise InputError(f"{option}: cannot read {raw!r} as a time", option=option,
+                         accepted=accepted)
+    number = float(match.group("number"))
+    unit = (match.group("unit") or "w").lower()
+    if unit.startswith("d"):
+        weeks, read = number / 7.0, f"{number:g} days = {number / 7.0:.1f} weeks"
+    elif unit.startswith("m"):
+        weeks = number * WEEKS_PER_MONTH
+        read = f"{number:g} months = {weeks:.1f} weeks"
+    else:
+        weeks, read = number, f"{number:g} weeks"
+    if not math.isfinite(weeks) or weeks < 0 or weeks > MAX_WEEKS:
+        raise InputError(f"{option}: {raw!r} is out of range", option=option,
+                         accepted=accepted)
+    return weeks, read
+
+
+def parse_date(text: str, *, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date", option=option,
+                         accepted="YYYY-MM-DD") from None
+
+
+def weeks_between(stopped: dt.date, on: dt.date, *, today: dt.date) -> tuple[float, str]:
+    """Weeks from the stop date to the assessment date, refusing impossible dates."""
+    if stopped > on:
+        raise InputError(
+            f"--stopped: {stopped.isoformat()} is after the assessment date {on.isoformat()}"
+            + (" (today)" if on == today else ""),
+            option="--stopped",
+            accepted=f"a date on or before {on.isoformat()}",
+        )
+    days = (on - stopped).days
+    weeks = days / 7.0
+    if weeks > MAX_WEEKS:
+        raise InputError(f"--stopped: {stopped.isoformat()} is more than 10 years ago",
+                         option="--stopped", accepted=f"within {MAX_WEEKS:g} weeks of --on")
+    return weeks, (f"stopped {stopped.isoformat()}, assessed {on.isoformat()}: "
+                   f"{days} days = {weeks:.1f} weeks")
+
+
+# ------------------------------------------------------------------------ other facts
+
+def parse_choice(text: str, *, option: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    value = str(text).strip().lower().replace("_", "-").replace(" ", "-")
+    if value in choices:
+        return value
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+    hint = f" — did you mean {close[0]}?" if close else ""
+    raise InputError(f"{option}: {text!r} is not accepted{hint}", option=option,
+                     accepted=" | ".join(choices), suggestions=tuple(close))
+
+
+def parse_age(text: str | float, *, option: str = "--age") -> float:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a number", option=option,
+                         accepted="years, 1 to 120") from None
+    if not math.isfinite(value) or not 1 <= value <= 120:
+        raise InputError(f"{option}: {text!r} is out of range", option=option,
+                         accepted="years, 1 to 120")
+    return value
+
+
+def parse_bool(value: object, *, option: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"yes", "true", "1", "y"}:
+        return True
+    if text in {"no", "false", "0", "n"}:
+        return False
+    raise InputError(f"{option}: {value!r} is not yes or no", option=option,
+                     accepted="true | false")
+
+
+FACT_KEYS = (
+    "lymphocytes", "lymphocytes_lln", "weeks_since_stop", "stopped", "on",
+    "disease_activity", "age", "pregnancy_planned", "jcv",
+)
+
+
+def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> Facts:
+    """Build Facts from raw strings or numbers (CLI options or a batch record).
+
+    Keys are those of ``FACT_KEYS``; None values are "not given". Errors name the CLI option
+    (``--lymphocytes``) so a person and a pipeline read the same message.
+    """
+    today = today or dt.date.today()
+    unknown = sorted(set(raw) - set(FACT_KEYS))
+    if unknown:
+        raise InputError(f"unknown fact {unknown[0]!r}", option=unknown[0],
+                         accepted=", ".join(FACT_KEYS))
+    given = {key: value for key, value in raw.items() if value is not None and value != ""}
+    values: dict[str, object] = {}
+    read_as: dict[str, str] = {}
+
+    if "lymphocytes" in given:
+        values["lymphocytes"], read_as["lymphocytes"] = parse_count(
+            str(given["lymphocytes"]), option="--lymphocytes")
+    if "lymphocytes_lln" in given:
+        values["lymphocytes_lln"], read_as["lymphocytes_lln"] = parse_count(
+            str(given["lymphocytes_lln"]), option="--lymphocytes-lln", low=0.0, high=5.0,
+            low_inclusive=False)
+    if "on" in given and "stopped" not in given:
+        raise InputError("--on is the assessment date for --stopped; give --stopped too",
+                         option="--on")
+    if "weeks_since_stop" in given and "stopped" in given:
+        raise InputError("give either --weeks-since-stop or --stopped, not both",
+                         option="--stopped")
+    if "weeks_since_stop" in given:
+        values["weeks_since_stop"], read_as["weeks_since_stop"] = parse_weeks(
+            given["weeks_since_stop"], option="--weeks-since-stop")  # type: ignore[arg-type]
+    if "stopped" in given:
+        stopped = parse_date(str(given["stopped"]), option="--stopped")
+        on = parse_date(str(given["on"]), option="--on") if "on" in given else today
+        values["weeks_since_stop"], read_as["weeks_since_stop"] = weeks_between(
+            stopped, on, today=today)
+    if "disease_activity" in given:
+        values["disease_activity"] = parse_choice(
+            str(given["disease_activity"]), option="--disease-activity",
+            choices=DISEASE_ACTIVITY)
+    if "age" in given:
+        values["age"] = parse_age(given["age"])  # type: ignore[arg-type]
+        read_as["age"] = f"{values['age']:g} years"
+    if "pregnancy_planned" in given:
+        values["pregnancy_planned"] = parse_bool(given["pregnancy_planned"],
+                                                 option="--pregnancy-planned")
+    if "jcv" in given:
+        jcv = str(given["jcv"]).strip().lower()
+        if jcv != "unknown":  # an unknown status is simply not given
+            values["jcv"] = parse_choice(jcv, option="--jcv", choices=JCV)
+    return Facts.model_validate({**values, "read_as": read_as})
+
+
+def describe_value(name: str, value: FactValue, facts: Facts | None = None) -> str:
+    """A value with its unit; for a given fact, how it was read."""
+    if facts is not None and name in PATIENT_FACTS and facts.value(name) == value:
+        if name in facts.read_as:
+            return facts.read_as[name]
+        if facts.is_default(name):
+            return f"{format_count(float(value))} (default)"
+    spec = PATIENT_FACTS.get(name)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if spec is not None and spec.unit == COUNT_UNIT:
+        return format_count(value)
+    if spec is not None and spec.unit:
+        return f"{round(value, 1):g} {spec.unit}"
+    return f"{round(value, 2):g}"

@@ -1,0 +1,40 @@
+"""Output formats: each renderer turns an Assessment into text and never evaluates.
+
+Renderer modules are imported only when chosen, so the JSON path never imports rich.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from switchadvisor.assessment import Assessment
+
+
+class OutputFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
+         width: int | None = None) -> None:
+    """Write ``assessment`` to ``file`` in ``fmt`` (text is coloured only on a terminal)."""
+    if fmt is OutputFormat.JSON:
+        file.write(assessment.to_json())
+    elif fmt is OutputFormat.MARKDOWN:
+        from switchadvisor.render.markdown import render_markdown
+
+        file.write(render_markdown(assessment))
+    elif fmt is OutputFormat.TEXT:
+        from switchadvisor.render.console import print_assessment
+
+        print_assessment(assessment, file=file, width=width)
+    else:
+        assert_never(fmt)
+
+
+def assert_never(value: object) -> NoReturn:
+    """Exhaustiveness guard (typing.assert_never is 3.11+)."""
+    raise AssertionError(f"unhandled value: {value!r}")

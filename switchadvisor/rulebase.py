@@ -405,6 +405,10 @@ class _Collector:
         self.root_name = root_name
         self.problems: list[Problem] = []
         self.nodes: dict[str, yamlio.Document] = {}
+        self.invalid_ids: set[str] = set()
+        self.kept: dict[tuple[str, str], list[int]] = {}
+        """Original positions of the entries that validated, by (file, list key)."""
+        """Ids of entries that failed validation: not reported again as dangling."""
 
     def display(self, relpath: str) -> str:
         return f"{self.root_name}/{relpath}"
@@ -413,7 +417,15 @@ class _Collector:
         self.problems.append(Problem(self.display(relpath), position[0], position[1], code,
                                      message))
 
+    def remap(self, relpath: str, loc: Sequence[str | int]) -> list[str | int]:
+        """Map an index among the entries that validated back to its place in the file."""
+        kept = self.kept.get((relpath, str(loc[0]))) if len(loc) > 1 else None
+        if kept is not None and isinstance(loc[1], int):
+            return [loc[0], kept[loc[1]], *loc[2:]]
+        return list(loc)
+
     def at(self, relpath: str, loc: Sequence[str | int], code: str, message: str) -> None:
+        loc = self.remap(relpath, loc)
         document = self.nodes.get(relpath)
         node = document.node if document else None
         self.add(relpath, yamlio.locate(node, loc), code, message)
@@ -469,6 +481,13 @@ def _model_for(relpath: str) -> type[_Model]:
     return models.get(relpath, Pathway)
 
 
+_REGISTRIES: dict[str, tuple[str, type[_Model]]] = {
+    "evidence.yaml": ("evidence", EvidenceEntry),
+    "classes.yaml": ("classes", DrugClass),
+    "drugs.yaml": ("drugs", Drug),
+}
+
+
 def _load_file(relpath: str, raw: bytes, model_type: type[_Model],
                collector: _Collector) -> _Loaded | None:
     try:
@@ -487,13 +506,43 @@ def _load_file(relpath: str, raw: bytes, model_type: type[_Model],
         collector.add(relpath, (1, 1), "not-a-mapping",
                       "the file must hold a mapping of keys to values")
         return None
+    # Lists of entries are validated entry by entry, so one broken entry does not hide the
+    # problems (dangling ids, bad conditions) of all the others.
+    data = dict(document.data)
+    if relpath in _REGISTRIES:
+        key, item_model = _REGISTRIES[relpath]
+        data[key] = _valid_items(relpath, document, data.get(key), [key], item_model, collector)
+    elif model_type is Pathway:
+        data["findings"] = _valid_items(relpath, document, data.get("findings", []),
+                                        ["findings"], Finding, collector)
     try:
-        model = model_type.model_validate(document.data)
+        model = model_type.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             _report_validation_error(relpath, document, error, collector)
         return None
     return _Loaded(relpath, document, model)
+
+
+def _valid_items(relpath: str, document: yamlio.Document, items: Any,
+                 loc: list[str | int], item_model: type[_Model],
+                 collector: _Collector) -> Any:
+    if not isinstance(items, list):
+        return items  # the file model reports the wrong type
+    valid = []
+    kept = collector.kept.setdefault((relpath, str(loc[0])), [])
+    for index, item in enumerate(items):
+        try:
+            valid.append(item_model.model_validate(item))
+            kept.append(index)
+        except ValidationError as exc:
+            for error in exc.errors():
+                located = dict(error)
+                located["loc"] = (*loc, index, *error["loc"])
+                _report_validation_error(relpath, document, located, collector)
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                collector.invalid_ids.add(item["id"])
+    return valid
 
 
 _MESSAGES = {
@@ -509,7 +558,8 @@ def _report_validation_error(relpath: str, document: yamlio.Document,
                              error: Mapping[str, Any], collector: _Collector) -> None:
     loc = [part for part in error["loc"] if not _is_union_tag(part)]
     kind = error["type"]
-    where = _breadcrumb(document.data, loc)
+    # an error about a whole entry (loc ends in its index) is described by that entry
+    where = _breadcrumb(document.data, [*loc, ""] if loc and isinstance(loc[-1], int) else loc)
     field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
     if kind == "extra_forbidden":
         position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
@@ -626,7 +676,7 @@ def _cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, _Load
     def check_refs(relpath: str, loc: list[str | int], refs: Iterable[str]) -> None:
         for index, ref in enumerate(refs):
             cited.add(ref)
-            if evidence_known and ref not in evidence:
+            if evidence_known and ref not in evidence and ref not in collector.invalid_ids:
                 collector.at(relpath, [*loc, index], "unknown-evidence",
                              f"unknown evidence id {ref!r}{_did_you_mean(ref, evidence)}")
 
@@ -641,7 +691,8 @@ def _cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, _Load
 
     for index, drug in enumerate(drugs.values()):
         base: list[str | int] = ["drugs", index]
-        if classes_file is not None and drug.class_ not in classes:
+        if (classes_file is not None and drug.class_ not in classes
+                and drug.class_ not in collector.invalid_ids):
             collector.at("drugs.yaml", [*base, "class"], "unknown-class",
                          f"drug `{drug.id}`: unknown class {drug.class_!r}"
                          f"{_did_you_mean(drug.class_, classes)}")
@@ -701,6 +752,8 @@ def _cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, _Load
     for finding_id, rule in all_rules.items():
         relpath, loc = rule_locations[finding_id]
         for index, superseded_id in enumerate(rule.finding.supersedes):
+            if superseded_id in collector.invalid_ids:
+                continue
             if superseded_id not in all_rules:
                 collector.at(relpath, [*loc, "supersedes", index], "unknown-finding",
                              f"finding `{finding_id}` supersedes unknown finding "
@@ -745,7 +798,7 @@ def _pathway_layer(relpath: str, pathway: Pathway, drugs: Mapping[str, Drug],
         elif value in classes:
             kinds.append("class")
         else:
-            if checking:
+            if checking and value not in collector.invalid_ids:
                 collector.at(relpath, [side], "unknown-drug",
                              f"`{side}`: {value!r} is not a known drug or class"
                              f"{_did_you_mean(value, [*drugs, *classes])}")
@@ -787,7 +840,8 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
             except ConditionSyntaxError as exc:
                 document = collector.nodes.get(relpath)
                 line, column, style = yamlio.scalar_start(
-                    document.node if document else None, [*here, "when"])
+                    document.node if document else None,
+                    collector.remap(relpath, [*here, "when"]))
                 offset = 1 if style in {'"', "'"} else 0
                 collector.add(relpath, (line, column + offset + exc.column - 1),
                               "condition", f"finding `{finding.id}`: {exc.message}")

@@ -1,0 +1,54 @@
+"""Shared fixtures: the fixture rule base, the shipped one, and a CLI runner that goes
+through the real error boundary."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import MINI_RULES, CliResult, RunCli
+from switchadvisor.cli import run
+from switchadvisor.rulebase import RuleBase, load_rulebase
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain, fixed-width output and no rule-base override from the environment."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("SWITCHADVISOR_RULES", raising=False)
+    monkeypatch.delenv("SWITCHADVISOR_DEBUG", raising=False)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run the CLI in-process through its error boundary; returns code, stdout, stderr."""
+
+    def invoke(*args: str) -> CliResult:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return CliResult(int(code), captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def mini_rulebase() -> RuleBase:
+    return load_rulebase(MINI_RULES)
+
+
+@pytest.fixture(scope="session")
+def shipped_rulebase() -> RuleBase:
+    return load_rulebase()
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the fixture rule base, in a directory named rules/."""
+    target = tmp_path / "rules"
+    shutil.copytree(MINI_RULES, target)
+    yield target

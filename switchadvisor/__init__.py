@@ -14,13 +14,11 @@ pay only for what they touch.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("switchadvisor")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0.0.0+unknown"
+# The single source of the version (hatch reads it at build time); a constant, because
+# importlib.metadata costs ~20 ms at start-up.
+__version__ = "0.1.0"
 
 _EXPORTS = {
     "load_rulebase": "switchadvisor.rulebase",

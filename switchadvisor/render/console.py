@@ -154,16 +154,16 @@ def _findings_table(assessment: Assessment) -> Table:
     table.add_column("Level", no_wrap=True, width=10)
     table.add_column("Finding", ratio=3)
     table.add_column("Why", ratio=2)
-    table.add_column("Evidence", ratio=1)
+    table.add_column("Evidence", ratio=1, overflow="fold")
     for item in assessment.findings:
         finding = Text(item.title, style="bold")
         finding.append(f"\n{item.message}")
         finding.append(f"\n{item.id} · {LAYER_WORDS[item.layer]}", style="dim")
         why = Text("\n".join(step.text for step in item.trace))
-        evidence = Text(", ".join(item.evidence))
+        evidence = Text("\n".join(item.evidence))
         if item.counter_evidence:
-            evidence.append("\nagainst: ", style="italic")
-            evidence.append(", ".join(item.counter_evidence), style="italic")
+            evidence.append("\nagainst:\n", style="italic")
+            evidence.append("\n".join(item.counter_evidence), style="italic")
         table.add_row(severity_label(item.severity), finding, why, evidence)
     return table
 

@@ -55,11 +55,15 @@ class FactReading(_Out):
 class Bound(_Out):
     weeks: float | None = Field(description="None when the figure is not verified.")
     text: str = Field(description="As written in the evidence, or 'no verified figure'.")
+    source: str | None = Field(
+        None, description="The drug figure it comes from, e.g. \"Fingolimod's elimination "
+        "after stopping\"; None for a fixed duration.")
 
 
 class Washout(_Out):
     min: Bound | None
     max: Bound | None
+    window: str = Field(description="The window in words, e.g. '4 weeks to 8 weeks'.")
     basis: str
     evidence: list[str]
     layer: Layer

@@ -151,6 +151,9 @@ def assess(rulebase: RuleBase, switch: Switch, facts: Facts | None = None) -> As
             continue
         _evaluate_rule(rule, context, fired, not_evaluated, not_fired)
 
+    # Most severe first; within a level, the layer order (specific before general) stays.
+    fired.sort(key=lambda item: -item.severity.rank)
+    not_evaluated.sort(key=lambda item: -item.severity.rank)
     verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
     worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
@@ -270,7 +273,8 @@ def _washout(pathways: Sequence[PathwayRules], context: _Context) -> Washout | N
     high = _bound(spec.max, context)
     weeks = context.facts.weeks_since_stop
     position, explanation = _position(weeks, low, high)
-    return Washout(min=low, max=high, basis=context.message(" ".join(spec.basis.split())),
+    return Washout(min=low, max=high, window=_window_text(low, high),
+                   basis=context.message(spec.basis),
                    evidence=list(spec.evidence), layer=chosen.layer,
                    origin=_pathway_name(chosen), weeks_since_stop=weeks, position=position,
                    explanation=explanation)
@@ -285,38 +289,43 @@ def _bound(value: Duration | str | None, context: _Context) -> Bound | None:
     drug = context.drugs[side]
     period = drug.after_stopping.figure(figure)
     duration = getattr(period, bound) if period is not None else None
+    source = f"{drug.name}'s {FIGURE_WORDS[figure]}"
     if isinstance(duration, Duration):
-        return Bound(weeks=duration.weeks, text=f"{duration.text} ({drug.name}'s "
-                     f"{FIGURE_WORDS[figure]})")
-    return Bound(weeks=None, text=f"{NO_FIGURE} ({drug.name}'s {FIGURE_WORDS[figure]})")
+        return Bound(weeks=duration.weeks, text=duration.text, source=source)
+    return Bound(weeks=None, text=NO_FIGURE, source=source)
 
 
 def _window_text(low: Bound | None, high: Bound | None) -> str:
     if low and high:
-        return f"{low.text} to {high.text}"
-    if high:
-        return f"up to {high.text}"
-    if low:
-        return f"at least {low.text}"
-    return "no window"
+        text = f"{low.text} to {high.text}"
+    elif high:
+        text = f"up to {high.text}"
+    elif low:
+        text = f"at least {low.text}"
+    else:
+        return "no fixed window (see the basis)"
+    sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
+    return f"{text} ({'; '.join(sources)})" if sources else text
 
 
 def _position(weeks: float | None, low: Bound | None,
               high: Bound | None) -> tuple[WashoutPosition, str]:
-    window = _window_text(low, high)
+    if low is None and high is None:
+        return WashoutPosition.UNKNOWN, "the evidence gives no fixed window for this switch"
     if weeks is None:
         return (WashoutPosition.UNKNOWN,
-                f"give --weeks-since-stop or --stopped to place the gap in the window ({window})")
+                "give --weeks-since-stop or --stopped to place the gap in the window")
     gap = f"{weeks:.1f} weeks since stopping"
     if low is not None and low.weeks is not None and weeks < low.weeks:
-        return WashoutPosition.TOO_EARLY, f"{gap} < {low.weeks:.1f} weeks ({low.text}): too early"
+        return (WashoutPosition.TOO_EARLY,
+                f"{gap} < {low.weeks:.1f} weeks ({low.text}): too early")
     if high is not None and high.weeks is not None and weeks > high.weeks:
         return WashoutPosition.LATE, f"{gap} > {high.weeks:.1f} weeks ({high.text}): late"
     undecided = [bound for bound in (low, high) if bound is not None and bound.weeks is None]
     if undecided:
         return (WashoutPosition.UNKNOWN,
                 f"{gap}; the window has a bound with {NO_FIGURE} ({undecided[0].text})")
-    return WashoutPosition.WITHIN, f"{gap}: within the window ({window})"
+    return WashoutPosition.WITHIN, f"{gap}: within the window"
 
 
 # -------------------------------------------------------------------------- the rest

@@ -76,7 +76,9 @@ def test_washout_position(mini_rulebase: RuleBase, to_name: str, weeks: str | No
 def test_washout_bound_from_a_drug_figure(mini_rulebase: RuleBase) -> None:
     washout = check(mini_rulebase, "fingolimod", "cladribine").washout
     assert washout is not None and washout.min is not None
-    assert washout.min.text == "2 months (Fingolimod's lymphocyte recovery after stopping)"
+    assert washout.min.text == "2 months"
+    assert washout.min.source == "Fingolimod's lymphocyte recovery after stopping"
+    assert washout.window == "at least 2 months (Fingolimod's lymphocyte recovery after stopping)"
     assert washout.min.weeks == pytest.approx(8.6964, abs=1e-3)
     assert washout.layer is Layer.CLASS_PAIR
 

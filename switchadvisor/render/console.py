@@ -11,6 +11,7 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -48,7 +49,7 @@ def render_plain(assessment: Assessment, width: int = 100) -> str:
     console = Console(record=True, width=width, color_system=None, highlight=False,
                       file=io.StringIO())
     console.print(build(assessment))
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def severity_label(severity: Severity) -> Text:
@@ -114,29 +115,19 @@ def _banner(assessment: Assessment) -> Panel:
                  border_style=BANNER_BORDER[assessment.verdict], box=box.HEAVY)
 
 
-def _washout(assessment: Assessment) -> Text:
+def _washout(assessment: Assessment) -> RenderableType:
     washout = assessment.washout
     text = Text("\nWashout: ", style="bold")
     if washout is None:
         text.append("no pathway gives a washout window for this switch; the stopping drug's "
                     "figures below apply.")
         return text
-    window = _window(washout.min.text if washout.min else None,
-                     washout.max.text if washout.max else None)
-    text.append(window)
+    text.append(washout.window)
     text.append(f"  [{washout.position.value}]", style=POSITION_STYLE[washout.position])
-    text.append(f"\n  {washout.explanation}", style="dim")
-    text.append(f"\n  Basis: {washout.basis} ", style="")
-    text.append(f"[{', '.join(washout.evidence)}]", style="dim")
-    return text
-
-
-def _window(low: str | None, high: str | None) -> str:
-    if low and high:
-        return f"{low} to {high}"
-    if high:
-        return f"up to {high}"
-    return f"at least {low}" if low else "no window"
+    details = Text(washout.explanation, style="dim")
+    details.append(f"\nBasis: {washout.basis} ", style="")
+    details.append(f"[{', '.join(washout.evidence)}]", style="dim")
+    return Group(text, Padding(details, (0, 0, 0, 2)))
 
 
 def _figures(assessment: Assessment) -> Text:
@@ -152,19 +143,17 @@ def _figures(assessment: Assessment) -> Text:
 def _findings_table(assessment: Assessment) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True, pad_edge=False)
     table.add_column("Level", no_wrap=True, width=10)
-    table.add_column("Finding", ratio=3)
-    table.add_column("Why", ratio=2)
-    table.add_column("Evidence", ratio=1, overflow="fold")
+    table.add_column("Finding · why · evidence")
     for item in assessment.findings:
-        finding = Text(item.title, style="bold")
-        finding.append(f"\n{item.message}")
-        finding.append(f"\n{item.id} · {LAYER_WORDS[item.layer]}", style="dim")
-        why = Text("\n".join(step.text for step in item.trace))
-        evidence = Text("\n".join(item.evidence))
+        cell = Text(item.title, style="bold")
+        cell.append(f"\n{item.message}")
+        for step in item.trace:
+            cell.append(f"\nwhy: {step.text}", style="cyan")
+        cell.append(f"\nevidence: {', '.join(item.evidence)}", style="dim")
         if item.counter_evidence:
-            evidence.append("\nagainst:\n", style="italic")
-            evidence.append("\n".join(item.counter_evidence), style="italic")
-        table.add_row(severity_label(item.severity), finding, why, evidence)
+            cell.append(f"; against: {', '.join(item.counter_evidence)}", style="italic")
+        cell.append(f"\n{item.id} · {LAYER_WORDS[item.layer]}", style="dim")
+        table.add_row(severity_label(item.severity), cell)
     return table
 
 
@@ -219,10 +208,11 @@ def _only_against(entry: EvidenceOut) -> bool:
     return bool(entry.cited_against) and not entry.cited_for
 
 
-def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Text:
-    text = Text()
+def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> RenderableType:
+    blocks: list[RenderableType] = []
     for entry in entries:
-        text.append(f"  {entry.id}", style="bold")
+        text = Text()
+        text.append(f"{entry.id}", style="bold")
         kind = entry.kind.value.replace("-", " ")
         size = f", n={entry.n}" if entry.n else ""
         text.append(f" [{kind}{size}]", style="magenta")
@@ -233,8 +223,9 @@ def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Text
                        f"PMID {entry.pmid}" if entry.pmid else ""]
         shown = " ".join(identifier for identifier in identifiers if identifier)
         text.append(f" {shown or entry.url}", style="dim")
-        text.append(f"\n    {entry.finding}")
+        detail = Text(entry.finding)
         if against:
-            text.append(f"\n    argues against: {', '.join(entry.cited_against)}", style="italic")
-        text.append("\n")
-    return text
+            detail.append(f"\nargues against: {', '.join(entry.cited_against)}", style="italic")
+        blocks.append(Padding(text, (0, 0, 0, 2)))
+        blocks.append(Padding(detail, (0, 0, 0, 4)))
+    return Group(*blocks)

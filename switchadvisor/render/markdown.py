@@ -47,11 +47,8 @@ def render_markdown(assessment: Assessment) -> str:
     if washout is None:
         lines.append("No pathway gives a washout window for this switch.")
     else:
-        low = washout.min.text if washout.min else None
-        high = washout.max.text if washout.max else None
-        window = (f"{low} to {high}" if low and high else
-                  f"up to {high}" if high else f"at least {low}" if low else "no window")
-        lines += [f"**{window}** — *{washout.position.value}*: {washout.explanation}", "",
+        lines += [f"**{washout.window}** — *{washout.position.value}*: {washout.explanation}",
+                  "",
                   f"Basis: {_cell(washout.basis)} ({', '.join(washout.evidence)})"]
     lines.append("")
     if assessment.figures:

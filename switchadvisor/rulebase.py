@@ -12,7 +12,7 @@ import difflib
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -856,6 +856,3 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
         rules.append(rule)
     return tuple(rules)
 
-
-def iter_rules(rulebase: RuleBase) -> Iterator[Rule]:
-    yield from rulebase.findings.values()

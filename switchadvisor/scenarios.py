@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -187,7 +186,3 @@ def coverage(rulebase: RuleBase, scenarios: list[LoadedScenario]) -> Coverage:
     missing = tuple(sorted(set(rulebase.findings) - exercised))
     return Coverage(len(rulebase.findings), frozenset(exercised), missing)
 
-
-def scenario_summary(results: list[ScenarioResult]) -> dict[str, Any]:
-    passed = sum(result.passed for result in results)
-    return {"passed": passed, "failed": len(results) - passed}

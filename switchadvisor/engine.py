@@ -91,26 +91,25 @@ class _Context:
         self.facts = facts
 
     def figure(self, side: str, figure: str) -> str:
-        period = self.drugs[side].after_stopping.figure(figure)
-        return period.describe() if period is not None else NO_FIGURE
+        return self.drugs[side].after_stopping.describe_figure(figure) or NO_FIGURE
+
+    def duration(self, name: str) -> Duration | None:
+        side, figure, bound = name.split(".")
+        return self.drugs[side].after_stopping.duration(figure, bound)
 
     def lookup(self, name: str) -> Value | None:
         if name in PATIENT_FACTS:
             return self.facts.value(name)
-        side, figure, bound = name.split(".")
-        period = self.drugs[side].after_stopping.figure(figure)
-        duration = getattr(period, bound) if period is not None else None
-        return duration.weeks if isinstance(duration, Duration) else None
+        duration = self.duration(name)
+        return duration.weeks if duration is not None else None
 
     def describe(self, name: str, value: Value) -> str:
         if name in PATIENT_FACTS:
             return describe_value(name, value, self.facts)
         if name in CONDITION_FACTS and isinstance(value, float):
-            side, figure, bound = name.split(".")
-            drug = self.drugs[side]
-            period = drug.after_stopping.figure(figure)
-            duration = getattr(period, bound) if period is not None else None
-            if isinstance(duration, Duration) and duration.weeks == value:
+            duration = self.duration(name)
+            if duration is not None and duration.weeks == value:
+                drug = self.drugs[name.split(".")[0]]
                 return f"{value:.1f} weeks ({drug.name}: {duration.text})"
             return f"{value:g} weeks"
         return str(value)
@@ -285,12 +284,10 @@ def _bound(value: Duration | str | None, context: _Context) -> Bound | None:
         return None
     if isinstance(value, Duration):
         return Bound(weeks=value.weeks, text=value.text)
-    side, figure, bound = value.split(".")
-    drug = context.drugs[side]
-    period = drug.after_stopping.figure(figure)
-    duration = getattr(period, bound) if period is not None else None
-    source = f"{drug.name}'s {FIGURE_WORDS[figure]}"
-    if isinstance(duration, Duration):
+    side, figure, _ = value.split(".")
+    duration = context.duration(value)
+    source = f"{context.drugs[side].name}'s {FIGURE_WORDS[figure]}"
+    if duration is not None:
         return Bound(weeks=duration.weeks, text=duration.text, source=source)
     return Bound(weeks=None, text=NO_FIGURE, source=source)
 

@@ -232,8 +232,14 @@ FIGURE_WORDS = {
     "lymphocyte_recovery": "lymphocyte recovery after stopping",
     "b_cell_repletion": "B-cell repletion after stopping",
     "rebound_window": "window for rebound after stopping",
+    "lasting_effect": "longest verified effect after stopping",
 }
 BOUNDS = ("min", "median", "max")
+LASTING_EFFECT = "lasting_effect"
+"""A derived figure: the longest of a drug's elimination, lymphocyte recovery and B-cell
+repletion (max, else median), so one condition covers drugs whose lasting effect differs in
+kind (an S1P modulator has no B-cell figure; an anti-CD20 antibody has no elimination one)."""
+_EFFECT_FIGURES = ("elimination", "lymphocyte_recovery", "b_cell_repletion")
 
 
 class AfterStopping(_Model):
@@ -247,6 +253,36 @@ class AfterStopping(_Model):
         value = getattr(self, name)
         assert value is None or isinstance(value, Period)
         return value
+
+    def lasting_effect(self) -> tuple[str, Duration] | None:
+        """The longest verified effect after stopping, with the figure it comes from."""
+        candidates = []
+        for name in _EFFECT_FIGURES:
+            period = self.figure(name)
+            duration = (period.max or period.median) if period is not None else None
+            if duration is not None:
+                candidates.append((name, duration))
+        return max(candidates, key=lambda candidate: candidate[1].weeks, default=None)
+
+    def duration(self, figure: str, bound: str) -> Duration | None:
+        """One bound of a figure (``lasting_effect`` has only ``max``), None if unverified."""
+        if figure == LASTING_EFFECT:
+            longest = self.lasting_effect()
+            return longest[1] if longest is not None and bound == "max" else None
+        period = self.figure(figure)
+        value = getattr(period, bound) if period is not None else None
+        assert value is None or isinstance(value, Duration)
+        return value
+
+    def describe_figure(self, figure: str) -> str | None:
+        """A figure in the evidence's words ("1 month to 2 months"), None if unverified."""
+        if figure == LASTING_EFFECT:
+            longest = self.lasting_effect()
+            if longest is None:
+                return None
+            return f"{longest[1].text} ({FIGURE_WORDS[longest[0]]})"
+        period = self.figure(figure)
+        return period.describe() if period is not None else None
 
 
 class BeforeStarting(_Model):
@@ -276,7 +312,9 @@ class DrugsFile(_Model):
     drugs: list[Drug]
 
 
-_REFERENCE = re.compile(rf"^(from|to)\.({'|'.join(FIGURES)})\.({'|'.join(BOUNDS)})$")
+_REFERENCE = re.compile(
+    rf"^(from|to)\.(?:({'|'.join(FIGURES)})\.({'|'.join(BOUNDS)})|{LASTING_EFFECT}\.max)$"
+)
 
 
 def _bound(value: Any) -> Any:
@@ -334,13 +372,16 @@ def condition_facts() -> dict[str, FactSpec]:
                     name, FactType.NUMBER,
                     f"{bound} {FIGURE_WORDS[figure]} of the {role} drug", "weeks",
                 )
+        name = f"{side}.{LASTING_EFFECT}.max"
+        specs[name] = FactSpec(name, FactType.NUMBER,
+                               f"{FIGURE_WORDS[LASTING_EFFECT]} of the {role} drug", "weeks")
     return specs
 
 
 CONDITION_FACTS = condition_facts()
 TEMPLATE_FIELDS = frozenset(
     {f"{side}.name" for side in ("from", "to")}
-    | {f"{side}.{figure}" for side in ("from", "to") for figure in FIGURES}
+    | {f"{side}.{figure}" for side in ("from", "to") for figure in (*FIGURES, LASTING_EFFECT)}
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

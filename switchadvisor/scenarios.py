@@ -13,6 +13,7 @@ A scenario file::
           fired: [cladribine-before-start-lymphocytes]
           not_evaluated: []
           not_fired: []
+          superseded: []                # replaced by a more specific finding
           washout_position: within      # optional
           worst_possible: critical      # optional
 """
@@ -45,6 +46,7 @@ class Expectation(_Model):
     fired: list[KebabId] = Field(default_factory=list)
     not_evaluated: list[KebabId] = Field(default_factory=list)
     not_fired: list[KebabId] = Field(default_factory=list)
+    superseded: list[KebabId] = Field(default_factory=list)
     washout_position: WashoutPosition | None = None
     worst_possible: Severity | None = None
 
@@ -149,6 +151,11 @@ def _compare(rulebase: RuleBase, expect: Expectation, assessment: Assessment) ->
         outcome[quiet.id] = "did not fire"
     for superseded in assessment.superseded:
         outcome[superseded.id] = f"superseded by {superseded.by}"
+    superseded_by = {item.id: item.by for item in assessment.superseded}
+    for finding_id in expect.superseded:
+        if finding_id not in superseded_by:
+            failures.append(f"{finding_id}: expected superseded, got "
+                            f"{outcome.get(finding_id, 'not part of this switch')}")
     for wanted, ids in (("fired", expect.fired), ("not evaluated", expect.not_evaluated),
                         ("did not fire", expect.not_fired)):
         for finding_id in ids:

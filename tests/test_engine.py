@@ -147,3 +147,23 @@ def test_assessment_is_deterministic(mini_rulebase: RuleBase) -> None:
     first = check(mini_rulebase, "fingolimod", "alemtuzumab", lymphocytes="0.6").to_json()
     second = check(mini_rulebase, "fingolimod", "alemtuzumab", lymphocytes="0.6").to_json()
     assert first == second
+
+
+@pytest.mark.parametrize(
+    ("drug", "figure", "weeks"),
+    [
+        pytest.param("ocrelizumab", "b_cell_repletion", 72.0, id="anti-cd20-b-cells"),
+        pytest.param("siponimod", "lymphocyte_recovery", 4.0, id="s1p-residual-lowering"),
+        pytest.param("teriflunomide", "elimination", 104.4, id="slow-elimination"),
+        pytest.param("interferon-beta", None, None, id="no-verified-figure"),
+    ],
+)
+def test_lasting_effect_is_the_longest_verified_figure(
+        shipped_rulebase: RuleBase, drug: str, figure: str | None, weeks: float | None) -> None:
+    longest = shipped_rulebase.drugs[drug].after_stopping.lasting_effect()
+    if figure is None:
+        assert longest is None
+    else:
+        assert longest is not None
+        assert longest[0] == figure
+        assert longest[1].weeks == pytest.approx(weeks, abs=0.1)

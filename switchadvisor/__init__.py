@@ -2,10 +2,10 @@
 
 Public API::
 
-    from switchadvisor import load_rulebase, assess, Switch, parse_facts
+    from switchadvisor import load_rulebase, assess
     rulebase = load_rulebase()
-    assessment = assess(rulebase, Switch.resolve(rulebase, "Gilenya", "Lemtrada"),
-                        parse_facts({"lymphocytes": "600/uL"}))
+    assessment = assess(rulebase, "Gilenya", "Lemtrada", lymphocytes="600/uL")
+    print(assessment.verdict, assessment.to_json())
 
 Attributes are imported on first use so that ``switchadvisor --version`` and the JSON path
 pay only for what they touch.

@@ -129,7 +129,7 @@ def check(
     }, today=dt.date.today())
     rulebase = _load(rules)
     switch = Switch.resolve(rulebase, from_, to)
-    assessment = assess(rulebase, switch, facts)
+    assessment = assess(rulebase, switch, facts=facts)
     emit(assessment, output_format, file=sys.stdout, width=width)
     if threshold is not None:
         reached = assessment.worst_possible if strict else assessment.verdict

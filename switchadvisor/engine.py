@@ -8,7 +8,7 @@ drug's after-stopping rules, the starting drug's before-starting requirements.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from switchadvisor import __version__
@@ -32,7 +32,7 @@ from switchadvisor.assessment import (
 )
 from switchadvisor.conditions import Value, evaluate, render
 from switchadvisor.errors import InputError
-from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value
+from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value, parse_facts
 from switchadvisor.names import NameIndex, Resolved
 from switchadvisor.rulebase import (
     CONDITION_FACTS,
@@ -129,9 +129,31 @@ class _Context:
 # -------------------------------------------------------------------------------- assess
 
 
-def assess(rulebase: RuleBase, switch: Switch, facts: Facts | None = None) -> Assessment:
-    """Evaluate every rule that applies to ``switch`` given ``facts``."""
-    facts = facts if facts is not None else Facts()
+def assess(
+    rulebase: RuleBase,
+    switch: Switch | str,
+    to: str | None = None,
+    /,
+    facts: Facts | Mapping[str, object] | None = None,
+    **fact_values: object,
+) -> Assessment:
+    """Evaluate every rule that applies to a switch.
+
+    ``assess(rulebase, Switch.resolve(rulebase, "Gilenya", "Lemtrada"), facts)`` or, with
+    names and raw facts as on the command line,
+    ``assess(rulebase, "Gilenya", "Lemtrada", lymphocytes="600/uL")``.
+    Raises ``InputError`` for an unknown drug or an impossible fact.
+    """
+    if isinstance(switch, str):
+        if to is None:
+            raise InputError("assess() needs the drug being started as well", option="--to")
+        switch = Switch.resolve(rulebase, switch, to)
+    elif to is not None:
+        raise InputError("give either a Switch or two drug names, not both", option="--to")
+    if not isinstance(facts, Facts):
+        facts = parse_facts({**(facts or {}), **fact_values})
+    elif fact_values:
+        raise InputError("give facts either as a Facts object or as values, not both")
     from_drug, to_drug = switch.from_.drug, switch.to.drug
     context = _Context(from_drug, to_drug, facts)
     layers = _compose(rulebase, from_drug, to_drug)

@@ -129,7 +129,7 @@ def run_scenario(rulebase: RuleBase, loaded: LoadedScenario) -> ScenarioResult:
         facts = parse_facts(scenario.facts, today=SCENARIO_TODAY)
     except SwitchAdvisorError as exc:
         return ScenarioResult(loaded, (f"bad scenario input: {exc}",), None)
-    assessment = assess(rulebase, switch, facts)
+    assessment = assess(rulebase, switch, facts=facts)
     return ScenarioResult(loaded, tuple(_compare(rulebase, scenario.expect, assessment)),
                           assessment)
 

@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def golden_outputs() -> dict[str, str]:
     rulebase = load_rulebase(MINI_RULES)
     assessment = assess(rulebase, Switch.resolve(rulebase, "Gilenya", "alemtuzumab"),
-                        parse_facts({"lymphocytes": "600/uL", "weeks_since_stop": "6"}))
+                        facts=parse_facts({"lymphocytes": "600/uL", "weeks_since_stop": "6"}))
     # the tool version is not part of the layout under test
     assessment = assessment.model_copy(update={"tool_version": "0.0.0"})
     return {

@@ -62,3 +62,15 @@ def test_every_command_is_documented_and_has_help(name: str, run_cli: RunCli) ->
     result = run_cli(*name.split(), "--help")
     assert result.exit_code == ExitCode.OK, result
     assert "Usage" in result.stdout
+
+
+def test_python_example_runs() -> None:
+    import subprocess
+    import sys
+
+    block = README.split("### From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    completed = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
+                               check=False, cwd=ROOT)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("warning ")
+    assert '"schema_version": "1.0"' in completed.stdout

@@ -14,7 +14,7 @@ from switchadvisor.rulebase import Layer, RuleBase, Severity
 
 
 def check(rulebase: RuleBase, from_name: str, to_name: str, **facts: object) -> Assessment:
-    return assess(rulebase, Switch.resolve(rulebase, from_name, to_name), parse_facts(facts))
+    return assess(rulebase, Switch.resolve(rulebase, from_name, to_name), facts=parse_facts(facts))
 
 
 def test_layers_are_composed_and_labelled(mini_rulebase: RuleBase) -> None:
@@ -167,3 +167,25 @@ def test_lasting_effect_is_the_longest_verified_figure(
         assert longest is not None
         assert longest[0] == figure
         assert longest[1].weeks == pytest.approx(weeks, abs=0.1)
+
+
+def test_public_api_accepts_names_and_raw_facts(mini_rulebase: RuleBase) -> None:
+    by_names = assess(mini_rulebase, "Gilenya", "Mavenclad", lymphocytes="600/uL")
+    typed = assess(mini_rulebase, Switch.resolve(mini_rulebase, "fingolimod", "cladribine"),
+                   facts=parse_facts({"lymphocytes": "0.6"}))
+    assert by_names.verdict is typed.verdict is Severity.CRITICAL
+    assert [item.id for item in by_names.findings] == [item.id for item in typed.findings]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        pytest.param(("fingolimod",), {}, "needs the drug being started", id="one-name"),
+        pytest.param(("fingolimod", "alemtuzumab"), {"lymphocytes": "-1"}, "out of range",
+                     id="impossible-fact"),
+    ],
+)
+def test_public_api_errors(mini_rulebase: RuleBase, args: tuple[str, ...],
+                           kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        assess(mini_rulebase, *args, **kwargs)

@@ -188,6 +188,14 @@ class Assessment(_Out):
     evidence: list[EvidenceOut]
     disclaimer: str
 
+    def evidence_for(self) -> list[EvidenceOut]:
+        """Sources cited in support (or only as context) of what was reported."""
+        return [entry for entry in self.evidence if entry.cited_for or not entry.cited_against]
+
+    def evidence_against(self) -> list[EvidenceOut]:
+        """Sources that argue against a reported finding."""
+        return [entry for entry in self.evidence if entry.cited_against]
+
     def to_json(self) -> str:
         """Canonical JSON: contract key order, two-space indent, trailing newline."""
         return self.model_dump_json(indent=2, by_alias=True) + "\n"

@@ -21,6 +21,7 @@ from switchadvisor.errors import ExitCode, InputError, RuleBaseError, SwitchAdvi
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
+    from switchadvisor.assessment import Assessment
     from switchadvisor.rulebase import RuleBase
 
 # typer reads these annotations at run time; Optional[...] keeps them valid on Python 3.10.
@@ -131,10 +132,15 @@ def check(
     switch = Switch.resolve(rulebase, from_, to)
     assessment = assess(rulebase, switch, facts=facts)
     emit(assessment, output_format, file=sys.stdout, width=width)
-    if threshold is not None:
-        reached = assessment.worst_possible if strict else assessment.verdict
-        if reached.rank >= SEVERITIES.index(threshold):
-            raise typer.Exit(ExitCode.FAIL_ON)
+    raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))
+
+
+def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:
+    """1 when ``--fail-on`` is given and reached (with ``--strict``: could be reached)."""
+    if threshold is None:
+        return ExitCode.OK
+    reached = assessment.worst_possible if strict else assessment.verdict
+    return ExitCode.FAIL_ON if reached.rank >= SEVERITIES.index(threshold) else ExitCode.OK
 
 
 @app.command()

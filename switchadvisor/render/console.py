@@ -192,8 +192,8 @@ def _alternatives(assessment: Assessment) -> Text:
 
 
 def _evidence(assessment: Assessment) -> list[RenderableType]:
-    supporting = [entry for entry in assessment.evidence if not _only_against(entry)]
-    against = [entry for entry in assessment.evidence if entry.cited_against]
+    supporting = assessment.evidence_for()
+    against = assessment.evidence_against()
     parts: list[RenderableType] = []
     if supporting:
         parts.append(_heading("Evidence"))
@@ -202,10 +202,6 @@ def _evidence(assessment: Assessment) -> list[RenderableType]:
         parts.append(_heading("Evidence that argues the other way"))
         parts.append(_evidence_list(against, against=True))
     return parts
-
-
-def _only_against(entry: EvidenceOut) -> bool:
-    return bool(entry.cited_against) and not entry.cited_for
 
 
 def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> RenderableType:

@@ -85,9 +85,8 @@ def render_markdown(assessment: Assessment) -> str:
         lines += [f"- **{alt.name}**: {_cell(alt.reason)} ({', '.join(alt.evidence)})"
                   for alt in assessment.alternatives]
         lines.append("")
-    supporting = [entry for entry in assessment.evidence
-                  if entry.cited_for or not entry.cited_against]
-    against = [entry for entry in assessment.evidence if entry.cited_against]
+    supporting = assessment.evidence_for()
+    against = assessment.evidence_against()
     if supporting:
         lines += ["## Evidence", ""] + [_cite(entry) for entry in supporting] + [""]
     if against:

@@ -112,7 +112,3 @@ def scalar_start(node: yaml.Node | None, path: Sequence[str | int]) -> tuple[int
     style = current.style if isinstance(current, yaml.ScalarNode) else None
     return (mark.line + 1, mark.column + 1, style)
 
-
-def dump_mapping(data: dict[str, Any]) -> str:
-    """Plain YAML text (used to write fixture rule bases and templates)."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -447,9 +447,9 @@ class _Collector:
         self.problems: list[Problem] = []
         self.nodes: dict[str, yamlio.Document] = {}
         self.invalid_ids: set[str] = set()
+        """Ids of entries that failed validation: not reported again as dangling."""
         self.kept: dict[tuple[str, str], list[int]] = {}
         """Original positions of the entries that validated, by (file, list key)."""
-        """Ids of entries that failed validation: not reported again as dangling."""
 
     def display(self, relpath: str) -> str:
         return f"{self.root_name}/{relpath}"
@@ -737,13 +737,11 @@ def _cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, _Load
             collector.at("drugs.yaml", [*base, "class"], "unknown-class",
                          f"drug `{drug.id}`: unknown class {drug.class_!r}"
                          f"{_did_you_mean(drug.class_, classes)}")
-        for name_index, name in enumerate([drug.id, drug.name, *drug.brands, *drug.aliases]):
-            key = name.casefold()
-            owner = names_seen.setdefault(key, drug.id)
+        for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
+            owner = names_seen.setdefault(name.casefold(), drug.id)
             if owner != drug.id:
                 collector.at("drugs.yaml", base, "duplicate-name",
                              f"drug `{drug.id}`: name {name!r} already belongs to `{owner}`")
-            del name_index
         for figure in FIGURES:
             period = drug.after_stopping.figure(figure)
             if period is not None:

@@ -1,0 +1,124 @@
+"""The loader: read every file, validate it entry by entry, then cross-check the whole.
+
+Problems are collected at each stage; ``load_rulebase`` raises one ``RuleBaseError`` holding
+all of them, each positioned at file:line:column (paths relative to the rule base's parent
+directory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from switchadvisor import yamlio
+from switchadvisor.errors import RuleBaseError
+from switchadvisor.resources import locate_rules
+from switchadvisor.rulebase.checks import cross_check
+from switchadvisor.rulebase.files import LoadedFile, rule_files
+from switchadvisor.rulebase.models import (
+    Drug,
+    DrugClass,
+    EvidenceEntry,
+    Finding,
+    Pathway,
+    RuleBase,
+    RuleModel,
+    model_for,
+)
+from switchadvisor.rulebase.problems import Collector, report_validation_error
+
+
+def load_rulebase(path: str | Path | None = None) -> RuleBase:
+    """Load, validate and compile a rule base (the packaged one by default).
+
+    Raises ``RuleBaseError`` listing every problem, or ``InputError`` for a missing
+    ``path``.
+    """
+    location = locate_rules(path)
+    root = location.path
+    collector = Collector(root.name or "rules")
+    files = rule_files(root, collector)
+    digest = hashlib.sha256()
+    loaded: dict[str, LoadedFile] = {}
+    for relpath, file_path in files:
+        raw = file_path.read_bytes()
+        digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
+        model_type = model_for(relpath)
+        result = _load_file(relpath, raw, model_type, collector)
+        if result is not None:
+            loaded[relpath] = result
+    rulebase = cross_check(location, digest.hexdigest(), loaded, collector)
+    if collector.problems or rulebase is None:
+        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}")
+    return rulebase
+
+
+
+
+_REGISTRIES: dict[str, tuple[str, type[RuleModel]]] = {
+    "evidence.yaml": ("evidence", EvidenceEntry),
+    "classes.yaml": ("classes", DrugClass),
+    "drugs.yaml": ("drugs", Drug),
+}
+
+
+def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
+               collector: Collector) -> LoadedFile | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        collector.add(relpath, (1, 1), "encoding", f"not UTF-8 text ({exc.reason})")
+        return None
+    try:
+        document = yamlio.load_document(text)
+    except yamlio.YamlSyntaxError as exc:
+        code = "unsafe-tag" if "tag" in exc.message else "yaml-syntax"
+        collector.add(relpath, (exc.line, exc.column), code, exc.message)
+        return None
+    collector.nodes[relpath] = document
+    if not isinstance(document.data, dict):
+        collector.add(relpath, (1, 1), "not-a-mapping",
+                      "the file must hold a mapping of keys to values")
+        return None
+    # Lists of entries are validated entry by entry, so one broken entry does not hide the
+    # problems (dangling ids, bad conditions) of all the others.
+    data = dict(document.data)
+    if relpath in _REGISTRIES:
+        key, item_model = _REGISTRIES[relpath]
+        data[key] = _valid_items(relpath, document, data.get(key), [key], item_model, collector)
+    elif model_type is Pathway:
+        data["findings"] = _valid_items(relpath, document, data.get("findings", []),
+                                        ["findings"], Finding, collector)
+    try:
+        model = model_type.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            report_validation_error(relpath, document, error, collector)
+        return None
+    return LoadedFile(relpath, document, model)
+
+
+def _valid_items(relpath: str, document: yamlio.Document, items: Any,
+                 loc: list[str | int], item_model: type[RuleModel],
+                 collector: Collector) -> Any:
+    if not isinstance(items, list):
+        return items  # the file model reports the wrong type
+    valid = []
+    kept = collector.kept.setdefault((relpath, str(loc[0])), [])
+    for index, item in enumerate(items):
+        try:
+            valid.append(item_model.model_validate(item))
+            kept.append(index)
+        except ValidationError as exc:
+            for error in exc.errors():
+                located = dict(error)
+                located["loc"] = (*loc, index, *error["loc"])
+                report_validation_error(relpath, document, located, collector)
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                collector.invalid_ids.add(item["id"])
+    return valid
+
+

@@ -1,0 +1,160 @@
+"""Problems found while loading a rule base: collected with positions, in plain words."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from switchadvisor import yamlio
+from switchadvisor.errors import Problem
+from switchadvisor.rulebase.models import ID_PATTERN, KEBAB_PATTERN, model_for
+
+
+class Collector:
+    def __init__(self, root_name: str) -> None:
+        self.root_name = root_name
+        self.problems: list[Problem] = []
+        self.nodes: dict[str, yamlio.Document] = {}
+        self.invalid_ids: set[str] = set()
+        """Ids of entries that failed validation: not reported again as dangling."""
+        self.kept: dict[tuple[str, str], list[int]] = {}
+        """Original positions of the entries that validated, by (file, list key)."""
+
+    def display(self, relpath: str) -> str:
+        return f"{self.root_name}/{relpath}"
+
+    def add(self, relpath: str, position: tuple[int, int], code: str, message: str) -> None:
+        self.problems.append(Problem(self.display(relpath), position[0], position[1], code,
+                                     message))
+
+    def remap(self, relpath: str, loc: Sequence[str | int]) -> list[str | int]:
+        """Map an index among the entries that validated back to its place in the file."""
+        kept = self.kept.get((relpath, str(loc[0]))) if len(loc) > 1 else None
+        if kept is not None and isinstance(loc[1], int):
+            return [loc[0], kept[loc[1]], *loc[2:]]
+        return list(loc)
+
+    def at(self, relpath: str, loc: Sequence[str | int], code: str, message: str) -> None:
+        loc = self.remap(relpath, loc)
+        document = self.nodes.get(relpath)
+        node = document.node if document else None
+        self.add(relpath, yamlio.locate(node, loc), code, message)
+
+
+
+_MESSAGES = {
+    "missing": "{field} is required",
+    "extra_forbidden": "unknown key {field}",
+    "string_pattern_mismatch": "{field}: {input!r} does not have the expected form ({hint})",
+    "enum": "{field}: {input!r} is not one of {expected}",
+    "too_short": "{field} must not be empty",
+}
+
+
+def report_validation_error(relpath: str, document: yamlio.Document,
+                             error: Mapping[str, Any], collector: Collector) -> None:
+    loc = [part for part in error["loc"] if not _is_union_tag(part)]
+    kind = error["type"]
+    # an error about a whole entry (loc ends in its index) is described by that entry
+    where = _breadcrumb(document.data, [*loc, ""] if loc and isinstance(loc[-1], int) else loc)
+    field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
+    if kind == "extra_forbidden":
+        position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
+        known = _known_keys(relpath, loc)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        collector.add(relpath, position, "unknown-key", f"{where}unknown key {field_name}{hint}")
+        return
+    if kind == "missing":
+        collector.add(relpath, yamlio.locate(document.node, loc[:-1]), "missing-key",
+                      f"{where}{field_name} is required")
+        return
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"pattern {ctx.get('pattern')}")
+        message = f"{field_name}: {error['input']!r} is not {hint}"
+    elif kind == "enum":
+        message = f"{field_name}: {error['input']!r} is not one of {ctx.get('expected')}"
+    elif kind == "too_short" and isinstance(error.get("input"), list):
+        message = f"{field_name} must list at least one entry"
+    elif kind == "value_error":
+        message = f"{field_name}: {ctx.get('error', error['msg'])}"
+        if not loc or not isinstance(loc[-1], str):
+            message = str(ctx.get("error", error["msg"]))
+    else:
+        message = f"{field_name}: {error['msg'].lower()}"
+        if "input" in error and not isinstance(error["input"], (dict, list)):
+            message += f" (got {error['input']!r})"
+    collector.add(relpath, yamlio.locate(document.node, loc), "invalid-value", where + message)
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"str", "Duration"})
+
+
+_PATTERN_HINTS = {
+    ID_PATTERN: "an id (lower-case letters, digits, '.', '_' or '-')",
+    KEBAB_PATTERN: "a kebab-case id (lower-case words joined by '-')",
+    r"^10\.\d{4,9}/\S+$": "a DOI such as 10.1212/NXI.0000000000000320",
+    r"^\d{6,9}$": "a PMID (digits only)",
+    r"^https?://\S+$": "an http(s) URL",
+}
+
+
+def _breadcrumb(data: Any, loc: Sequence[str | int]) -> str:
+    """Words for where an error is: "drug `fingolimod`, finding 2 (`x`): "."""
+    parts: list[str] = []
+    current = data
+    previous: str | int | None = None
+    for step in loc[:-1] if loc else []:
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(step, int):
+            noun = {"findings": "finding", "drugs": "drug", "classes": "class",
+                    "evidence": "evidence entry", "alternatives": "alternative"}.get(
+                str(previous), "item")
+            ident = current.get("id") if isinstance(current, dict) else None
+            parts.append(f"{noun} {step + 1}" + (f" (`{ident}`)" if ident else ""))
+        elif step in {"after_stopping", "before_starting", "washout"}:
+            parts.append(str(step))
+        previous = step
+    return (", ".join(parts) + ": ") if parts else ""
+
+
+def _known_keys(relpath: str, loc: Sequence[str | int]) -> list[str]:
+    model: Any = model_for(relpath)
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        field_info = fields.get(step) or next(
+            (info for info in fields.values() if info.alias == step), None)
+        if field_info is None:
+            return []
+        model = _inner_model(field_info.annotation)
+        if model is None:
+            return []
+    fields = getattr(model, "model_fields", {})
+    return [info.alias or name for name, info in fields.items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+

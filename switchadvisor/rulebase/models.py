@@ -158,11 +158,38 @@ class ClassesFile(RuleModel):
     classes: list[DrugClass]
 
 
+class Basis(str, enum.Enum):
+    """What a finding rests on, strongest first; the README's severity policy maps it to a level.
+
+    Label bases (contraindication, must, not-recommended, caution) describe what the label text
+    says about the situation the finding fires in; ``check`` is a label requirement shown as a
+    to-do before starting (screening, tests), not a statement that it is unmet.
+    """
+
+    CONTRAINDICATION = "contraindication"
+    MUST = "must"
+    NOT_RECOMMENDED = "not-recommended"
+    CAUTION = "caution"
+    COHORT_SIGNAL = "cohort-signal"
+    CONSENSUS = "consensus"
+    CASE_SIGNAL = "case-signal"
+    CHECK = "check"
+    INFORMATION = "information"
+
+
 class Finding(RuleModel):
     """One statement a rule base makes about a switch, with its condition and citations."""
 
     id: KebabId
     severity: Severity
+    basis: Basis | None = Field(
+        None, description="What the finding rests on; checked against severity and evidence.")
+    secondary: bool = Field(
+        False, description="The label wording behind the basis was read only as restated by a "
+                           "secondary source (review table, compendium): one level lower.")
+    inference: bool = Field(
+        False, description="Class inference: no evidence about the drug itself, only about "
+                           "others of its class; one level lower, and said so in the text.")
     title: str = Field(min_length=5)
     when: str | None = Field(None, description="Condition; absent = always applies.")
     message: str = Field(min_length=10)

@@ -23,6 +23,8 @@ STUDIES = (EvidenceKind.RCT, EvidenceKind.COHORT)
 @dataclass(frozen=True)
 class Cited:
     entry: EvidenceOut
+    supports: bool
+    """It is cited in support of a finding about this switch."""
     against: bool
     """It argues against a finding about this switch."""
 
@@ -57,7 +59,7 @@ def step(assessment: Assessment) -> DemoStep:
     specific = [item for item in items if item.layer is Layer.DRUG_PAIR]
     support = {ref for item in specific for ref in item.evidence}
     against = {ref for item in specific for ref in item.counter_evidence}
-    cited = [Cited(entry, entry.id in against and entry.id not in support)
+    cited = [Cited(entry, entry.id in support, entry.id in against)
              for entry in assessment.evidence if entry.id in support | against]
     return DemoStep(
         assessment=assessment,

@@ -51,7 +51,7 @@ def parse_spec(text: str) -> WhatIfSpec:
     """Read ``FACT=FROM..TO:STEP``; InputError naming --what-if on anything else."""
     match = _SPEC.match(text)
     if match is None:
-        raise _error(f"cannot read {text!r}; write {FORM}")
+        raise _error(f"cannot read {text!r}")
     fact = match.group("fact").lower().replace("-", "_")
     if fact not in NUMERIC_FACTS:
         raise _error(f"{fact!r} cannot be varied; choose one of {', '.join(NUMERIC_FACTS)}")
@@ -123,7 +123,8 @@ def run_what_if(rulebase: RuleBase, switch: Switch, facts: Facts, spec: WhatIfSp
         try:
             one = parse_facts({spec.fact: value})
         except InputError as exc:
-            raise _error(f"{value:g} is not a possible {spec.fact}: {exc}") from None
+            limits = f" ({exc.accepted})" if exc.accepted else ""
+            raise _error(f"{value:g} is not a possible {spec.fact}{limits}") from None
         varied = facts.model_copy(update={
             spec.fact: one.value(spec.fact),
             "read_as": {**facts.read_as, spec.fact: one.read_as.get(spec.fact, f"{value:g}")},

@@ -62,8 +62,9 @@ def _quotes(items: tuple[Cited, ...], none: str, plain: bool) -> list[Renderable
         entry = item.entry
         head = Text(entry.id, style="" if plain else "bold")
         size = f", n={entry.n}" if entry.n else ""
-        head.append(f" ({entry.kind.value.replace('-', ' ')}{size}, {entry.year}"
-                    + ("; argues against" if item.against else "") + "): ")
+        side = ("; argues against one finding, supports another" if item.against
+                and item.supports else "; argues against" if item.against else "")
+        head.append(f" ({entry.kind.value.replace('-', ' ')}{size}, {entry.year}{side}): ")
         head.append(entry.finding)
         quotes.append(Padding(head, (0, 0, 0, 2)))
     return quotes

@@ -70,14 +70,16 @@ def _facts(**raw: object) -> Facts:
 
 
 def show(draw: Callable[[int, bool], RenderableType], *, file: TextIO,
-         width: int | None) -> None:
-    """Print what ``draw(width, plain)`` returns: ASCII and no styles without colour."""
+         width: int | None, minimum: int = 0) -> None:
+    """Print what ``draw(width, plain)`` returns: ASCII and no styles without colour.
+
+    Without ``--width``, the terminal's width, but at least ``minimum`` columns."""
     from rich.console import Console
     from rich.segment import Segment, Segments
 
     console = Console(file=file, highlight=False, soft_wrap=False)
-    if width is not None:
-        console.width = width
+    if width is not None or console.width < minimum:
+        console.width = width or minimum
     plain = console.no_color or console.color_system is None
     lines = console.render_lines(draw(console.width, plain), pad=False)
     for line in lines:  # no trailing spaces (tables pad their cells)
@@ -145,7 +147,7 @@ def matrix(
             return
         show(lambda columns, plain: render.build(grid, width=columns, plain=plain,
                                                  class_names=names),
-             file=out, width=width)
+             file=out, width=width, minimum=100)
 
 
 @app.command()

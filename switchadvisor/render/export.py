@@ -83,7 +83,9 @@ def save(text: str, target: Path, *, title: str = "switchadvisor") -> None:
 
     lines = text.rstrip("\n").split("\n")
     width = max([40, *(Text.from_ansi(line).cell_len for line in lines)])
-    console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True,
+    # An explicit height too: rich would otherwise use 80 columns under TERM=dumb.
+    console = Console(record=True, width=width, height=max(25, len(lines)),
+                      file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", highlight=False, soft_wrap=True)
     for line in lines:
         console.print(Text.from_ansi(line), soft_wrap=True)

@@ -265,9 +265,13 @@ def build(assessment: Assessment, *, width: int, plain: bool) -> RenderableType:
     numbers, line = _axis(columns, end, step, glyphs)
 
     arrow = "->" if plain else "→"
+    title = Text(f"{from_drug.name} {arrow} {to_drug.name}", style="" if plain else "bold")
+    title.append(f"  verdict {assessment.verdict.value.upper()}")
+    if assessment.worst_possible != assessment.verdict:
+        title.append(f", could still be {assessment.worst_possible.value.upper()}")
     lines: list[Text] = [
-        Text(f"{from_drug.name} {arrow} {to_drug.name}: weeks after the last "
-             f"{from_drug.name} dose", style="" if plain else "bold"),
+        title,
+        Text(f"weeks after the last {from_drug.name} dose", style="" if plain else "dim"),
         Text(_fit("weeks", label_width) + numbers),
         Text(" " * label_width + line),
     ]

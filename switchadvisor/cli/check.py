@@ -55,9 +55,9 @@ def check(
         min=40, max=300, help="Text width in columns [default: the terminal's].")] = None,
     # h9b (issue 9, pictures): --what-if and --export
     what_if: Annotated[Optional[str], typer.Option(
-        "--what-if", metavar="FACT=FROM..TO:STEP",
-        help="Assess across a range of one fact and show where the answer changes, e.g. "
-        "lymphocytes=0.2..2.0:0.2 or weeks_since_stop=0..24:2.")] = None,
+        "--what-if", metavar="SPEC",
+        help="FACT=FROM..TO:STEP: assess across a range of one fact and show where the "
+        "answer changes, e.g. lymphocytes=0.2..2.0:0.2 or weeks_since_stop=0..24:2.")] = None,
     export: Annotated[Optional[str], typer.Option(
         "--export", metavar="FILE", help="Also save what is shown as FILE.svg or FILE.html.")
     ] = None,

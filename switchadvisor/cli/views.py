@@ -101,7 +101,14 @@ def timeline(
     width: Width = None, export: Export = None, rules: RulesOption = None,
 ) -> None:
     """Draw the weeks after the last dose: the drug still present, recovery, rebound risk,
-    the window to start the next drug, and where the person stands (--weeks-since-stop)."""
+    the window to start the next drug, and where the person stands (--weeks-since-stop).
+
+    Examples:
+
+      switchadvisor timeline --from fingolimod --to cladribine --weeks-since-stop 7.7
+
+      switchadvisor timeline --from natalizumab --to ocrelizumab --export timeline.svg
+    """
     from switchadvisor.engine import Switch, assess
     from switchadvisor.render import timeline as render
     from switchadvisor.render.export import exporting
@@ -129,7 +136,14 @@ def matrix(
     width: Width = None, export: Export = None, rules: RulesOption = None,
 ) -> None:
     """The verdict of every switch as a grid (rows: drug stopped, columns: drug started),
-    with the same facts for all; marks drug-specific evidence versus class-level inference."""
+    with the same facts for all; marks drug-specific evidence versus class-level inference.
+
+    Examples:
+
+      switchadvisor matrix --by-class
+
+      switchadvisor matrix --lymphocytes 0.6 --format json
+    """
     from switchadvisor.matrix import build_matrix
     from switchadvisor.render import matrix as render
     from switchadvisor.render.export import exporting
@@ -161,7 +175,14 @@ def options(
     width: Width = None, export: Export = None, rules: RulesOption = None,
 ) -> None:
     """Every possible next drug, ranked: verdict, then what could still make it worse, then
-    the strength of the evidence; each with the findings that set its place."""
+    the strength of the evidence; each with the findings that set its place.
+
+    Examples:
+
+      switchadvisor options --from fingolimod
+
+      switchadvisor options --from natalizumab --weeks-since-stop 10 --format json
+    """
     from switchadvisor.ranking import rank_options
     from switchadvisor.render import options as render
     from switchadvisor.render.export import exporting
@@ -187,7 +208,14 @@ def demo(
     width: Width = None, rules: RulesOption = None,
 ) -> None:
     """Walk through the headline switches: what case series suggested, what cohorts found,
-    and why the gap matters, quoting the rule base's evidence."""
+    and why the gap matters, quoting the rule base's evidence.
+
+    Examples:
+
+      switchadvisor demo
+
+      switchadvisor demo --no-pause > demo.txt
+    """
     from switchadvisor.demo import demo_steps
     from switchadvisor.render import demo as render
 

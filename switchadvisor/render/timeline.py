@@ -130,8 +130,15 @@ def rows(assessment: Assessment) -> list[Row]:
 
 def _figure_text(figure: Figure) -> str:
     if figure.statistic == "share-by-time" and figure.share is not None:
-        return f"{figure.share:g}% by {figure.weeks:g} w"
+        return f"{figure.share:g}% by {_weeks(figure.weeks)} w"
     return figure.text
+
+
+def _weeks(weeks: float | None) -> str:
+    """Weeks as a reader says them: whole weeks from 10 on (52, not 52.18), else one decimal."""
+    if weeks is None:
+        return "?"
+    return f"{weeks:.0f}" if weeks >= 10 else f"{round(weeks, 1):g}"
 
 
 def _window_row(assessment: Assessment) -> Row:
@@ -315,7 +322,8 @@ def build(assessment: Assessment, *, width: int, plain: bool) -> RenderableType:
 
 def _wrapped(text: str, width: int, style: str) -> list[Text]:
     return [Text(part, style=style)
-            for part in textwrap.wrap(text, width, subsequent_indent="  ")]
+            for part in textwrap.wrap(text, width, subsequent_indent="  ",
+                                      break_on_hyphens=False)]
 
 
 def _fit(label: str, width: int) -> str:
@@ -341,12 +349,3 @@ def render_plain(assessment: Assessment, width: int = 80) -> str:
     console.print(build(assessment, width=width, plain=True))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
-
-
-def print_timeline(assessment: Assessment, *, file: object, width: int | None = None) -> None:
-    """Print to ``file``: Unicode and colour on a terminal, plain ASCII otherwise."""
-    console = Console(file=file, highlight=False)  # type: ignore[arg-type]
-    width = min(width or console.width, 120)
-    plain = console.no_color or console.color_system is None
-    console.width = width
-    console.print(build(assessment, width=width, plain=plain))

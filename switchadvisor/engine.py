@@ -392,8 +392,8 @@ _ADAPTER_MEASURES = {"elimination": "drug-present", "lymphocyte_recovery": "lymp
 
 
 def _figure_contract(name: str, period: Period | None) -> dict[str, object]:
-    if period is None:
-        return {}
+    if period is None or (period.note or "").startswith("Not a complete range"):
+        return {}  # alemtuzumab's 6/12 months are shares of patients, not a range: not drawn
     if period.min is not None and period.max is not None:
         statistic, weeks, low = "range", period.max.weeks, period.min.weeks
     elif period.max is not None:

@@ -24,10 +24,10 @@ def build(what_if: WhatIf, *, width: int, plain: bool) -> RenderableType:
                  f"({what_if.spec})", style="" if plain else "bold")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(" ", no_wrap=True, width=1)
-    table.add_column(what_if.fact, no_wrap=True)
+    table.add_column(what_if.fact, max_width=24)
     table.add_column("verdict", no_wrap=True)
     table.add_column("could be", no_wrap=True)
-    table.add_column("also fires" if always else "fires", overflow="fold")
+    table.add_column("also fires" if always else "fires", overflow="fold", min_width=36)
     for row in what_if.rows:
         extra = [finding for finding in row.fired if finding not in always]
         table.add_row(

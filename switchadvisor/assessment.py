@@ -131,12 +131,25 @@ class Alternative(_Out):
     origin: str
 
 
+FigureMeasure = Literal["drug-present", "lymphocytes-lln", "b-cells-repleted", "cd4-recovered",
+                        "plasma-below-threshold", "rebound-onset", "raised-counts-normalised"]
+FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "range", "typical"]
+
+
 class Figure(_Out):
     name: str
     drug: str
     text: str = Field(description="e.g. 'up to 2 months', or 'no verified figure'.")
     evidence: list[str]
     note: str | None = None
+    # The figure contract (COMMON.md); optional until every figure carries it.
+    measure: FigureMeasure | None = Field(None, description="What the figure measures.")
+    statistic: FigureStatistic | None = Field(None, description="What kind of number it is.")
+    weeks: float | None = Field(
+        None, description="Weeks: the value (upper-bound, median, mean, typical), the time "
+        "point (share-by-time) or the upper end (range).")
+    low_weeks: float | None = Field(None, description="The lower end of a range, else None.")
+    share: float | None = Field(None, description="Percent of patients (share-by-time only).")
 
 
 class EvidenceOut(_Out):

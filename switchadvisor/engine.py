@@ -42,6 +42,7 @@ from switchadvisor.rulebase import (
     Duration,
     Layer,
     PathwayRules,
+    Period,
     Rule,
     RuleBase,
     Severity,
@@ -379,8 +380,30 @@ def _figures(drug: Drug) -> list[Figure]:
             text=period.describe() if period is not None else NO_FIGURE,
             evidence=list(period.evidence) if period is not None else [],
             note=" ".join(period.note.split()) if period is not None and period.note else None,
+            **_figure_contract(name, period),
         ))
     return figures
+
+
+# ADAPTER (h9b, issue 9): fills the figure contract's measure/statistic/weeks from today's
+# min/median/max so the timeline can be built and tested; h7a's figure contract replaces it.
+_ADAPTER_MEASURES = {"elimination": "drug-present", "lymphocyte_recovery": "lymphocytes-lln",
+                     "b_cell_repletion": "b-cells-repleted", "rebound_window": "rebound-onset"}
+
+
+def _figure_contract(name: str, period: Period | None) -> dict[str, object]:
+    if period is None or (period.note or "").startswith("Not a complete range"):
+        return {}  # alemtuzumab's 6/12 months are shares of patients, not a range: not drawn
+    if period.min is not None and period.max is not None:
+        statistic, weeks, low = "range", period.max.weeks, period.min.weeks
+    elif period.max is not None:
+        statistic, weeks, low = "upper-bound", period.max.weeks, None
+    elif period.median is not None:
+        statistic, weeks, low = "median", period.median.weeks, None
+    else:
+        return {}  # "at least …" has no statistic in the contract
+    return {"measure": _ADAPTER_MEASURES[name], "statistic": statistic, "weeks": weeks,
+            "low_weeks": low}
 
 
 def _cited(fired: Iterable[FiredFinding], not_evaluated: Iterable[NotEvaluated],

@@ -16,6 +16,7 @@ from typer.exceptions import TyperException
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
 from switchadvisor.cli import info as _info  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
+from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
 from switchadvisor.errors import ExitCode, InputError, RuleBaseError, SwitchAdvisorError

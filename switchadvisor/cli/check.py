@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -54,6 +53,14 @@ def check(
         "from findings that could not be evaluated.")] = False,
     width: Annotated[Optional[int], typer.Option(
         min=40, max=300, help="Text width in columns [default: the terminal's].")] = None,
+    # h9b (issue 9, pictures): --what-if and --export
+    what_if: Annotated[Optional[str], typer.Option(
+        "--what-if", metavar="SPEC",
+        help="FACT=FROM..TO:STEP: assess across a range of one fact and show where the "
+        "answer changes, e.g. lymphocytes=0.2..2.0:0.2 or weeks_since_stop=0..24:2.")] = None,
+    export: Annotated[Optional[str], typer.Option(
+        "--export", metavar="FILE", help="Also save what is shown as FILE.svg or FILE.html.")
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
@@ -73,8 +80,22 @@ def check(
     }, today=dt.date.today())
     rulebase = load(rules)
     switch = Switch.resolve(rulebase, from_, to)
+    # h9b (issue 9, pictures): --what-if replaces the one assessment by a table; --export
+    # saves what is shown.
+    from switchadvisor.render.export import exporting
+
+    if what_if is not None:
+        from switchadvisor.cli.views import check_what_if
+
+        if threshold is not None:
+            raise InputError("--fail-on has no meaning with --what-if", option="--what-if")
+        with exporting(export, title="switchadvisor check --what-if") as out:
+            check_what_if(rulebase, switch, facts, what_if, output_format, file=out,
+                          width=width)
+        return
     assessment = assess(rulebase, switch, facts=facts)
-    emit(assessment, output_format, file=sys.stdout, width=width)
+    with exporting(export, title="switchadvisor check") as out:
+        emit(assessment, output_format, file=out, width=width)
     raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))
 
 

@@ -1,0 +1,100 @@
+"""`--export FILE.svg|FILE.html`: save exactly what a command wrote to the terminal.
+
+Every command writes its output through ``exporting(path)``: without ``--export`` that is
+stdout itself and nothing is recorded; with it, the text (and its colours, when the terminal
+shows them) is copied as it is written and, once the command has finished, saved as a
+self-contained SVG or HTML file through rich's recording console.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO, cast
+
+from switchadvisor.errors import InputError
+
+EXTENSIONS = (".svg", ".html")
+OPTION = "--export"
+_FONT_FACE = re.compile(r"@font-face\s*\{[^{}]*\}\s*")
+"""rich's SVG loads a web font from a CDN; dropped so the file needs nothing else."""
+
+
+class _Tee(io.TextIOBase):
+    """A text stream that writes through to ``target`` and keeps a copy."""
+
+    def __init__(self, target: TextIO) -> None:
+        super().__init__()
+        self.target = target
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", None) or "utf-8"
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def check_export_path(path: str) -> Path:
+    """The export target, or InputError naming --export for an unknown extension."""
+    target = Path(path)
+    if target.suffix.lower() not in EXTENSIONS:
+        raise InputError(f"{OPTION}: cannot export to {path!r}: the name must end in .svg "
+                         "or .html", option=OPTION, accepted="FILE.svg | FILE.html")
+    if not target.parent.is_dir():
+        raise InputError(f"{OPTION}: the directory {str(target.parent)!r} does not exist",
+                         option=OPTION, accepted="FILE.svg | FILE.html in an existing directory")
+    return target
+
+
+@contextmanager
+def exporting(path: str | None, *, title: str = "switchadvisor",
+              stream: TextIO | None = None) -> Iterator[TextIO]:
+    """Yield the stream to write to; with ``path``, save what was written when done."""
+    out = stream if stream is not None else sys.stdout
+    if path is None:
+        yield out
+        return
+    target = check_export_path(path)
+    tee = _Tee(out)
+    yield cast(TextIO, tee)
+    save(tee.getvalue(), target, title=title)
+
+
+def save(text: str, target: Path, *, title: str = "switchadvisor") -> None:
+    """Write ``text`` (plain or with ANSI colours) to ``target`` as SVG or HTML."""
+    from rich.console import Console
+    from rich.text import Text
+
+    lines = text.rstrip("\n").split("\n")
+    width = max([40, *(Text.from_ansi(line).cell_len for line in lines)])
+    # An explicit height too: rich would otherwise use 80 columns under TERM=dumb.
+    console = Console(record=True, width=width, height=max(25, len(lines)),
+                      file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", highlight=False, soft_wrap=True)
+    for line in lines:
+        console.print(Text.from_ansi(line), soft_wrap=True)
+    try:
+        if target.suffix.lower() == ".svg":
+            svg = console.export_svg(title=title)
+            target.write_text(_FONT_FACE.sub("", svg), encoding="utf-8")
+        else:
+            target.write_text(console.export_html(), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{OPTION}: cannot write {str(target)!r}: {exc.strerror}",
+                         option=OPTION) from None

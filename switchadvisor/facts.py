@@ -184,7 +184,8 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
         if factor == _PER_LITRE_9 and unit == COUNT_UNIT:
             read = f"{format_count(value)}{comma}"
         else:
-            read = f"{number:g} {unit}{comma} = {format_count(value)}"
+            space = "" if unit.startswith("/") else " "
+            read = f"{number:g}{space}{unit}{comma} = {format_count(value)}"
     elif key == "" and unit_text.strip():
         raise InputError(f"{option}: {raw!r} gives cells but no volume; write e.g. "
                          f"{written}/uL or {written} cells/mm3", option=option,

@@ -58,6 +58,8 @@ def severity_label(severity: Severity) -> Text:
 
 def build(assessment: Assessment) -> RenderableType:
     parts: list[RenderableType] = [_banner(assessment)]
+    if assessment.facts:
+        parts.append(_facts(assessment))
     parts.append(_washout(assessment))
     if assessment.figures:
         parts.append(_figures(assessment))
@@ -113,6 +115,13 @@ def _banner(assessment: Assessment) -> Panel:
         body.append(f"\n{summary}\n")
     return Panel(body, title=title, title_align="left",
                  border_style=BANNER_BORDER[assessment.verdict], box=box.HEAVY)
+
+
+def _facts(assessment: Assessment) -> Text:
+    text = Text("\nFacts: ", style="bold")
+    text.append("; ".join(f"{fact.name.replace('_', ' ')} {fact.read_as}"
+                          for fact in assessment.facts))
+    return text
 
 
 def _washout(assessment: Assessment) -> RenderableType:

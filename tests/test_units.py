@@ -205,7 +205,8 @@ def test_a_120000_character_value_is_refused_before_parsing(run_cli: RunCli, opt
     result = run_cli("check", "--from", "fingolimod", "--to", "cladribine", option, value,
                      *MINI)
     assert result.exit_code == ExitCode.USAGE, result
-    assert result.stderr == (f"switchadvisor: error: {option}: the value is too long (120,000 characters) "
+    assert result.stderr == (f"switchadvisor: error: {option}: the value is too long "
+                             "(120,000 characters) "
                              f"(accepted: at most {MAX_FACT_LENGTH} characters)\n")
 
 

@@ -58,7 +58,7 @@ def check(
 ) -> None:
     """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
     from switchadvisor.engine import Switch, assess
-    from switchadvisor.facts import parse_choice, parse_facts
+    from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
 
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
@@ -73,7 +73,8 @@ def check(
     }, today=dt.date.today())
     rulebase = load(rules)
     switch = Switch.resolve(rulebase, from_, to)
-    assessment = assess(rulebase, switch, facts=facts)
+    assessed_on = parse_date(on, option="--on") if on else dt.date.today()  # h7b: staleness
+    assessment = assess(rulebase, switch, facts=facts, assessed_on=assessed_on)
     emit(assessment, output_format, file=sys.stdout, width=width)
     raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))
 

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from switchadvisor.assessment import Assessment, EvidenceOut, WashoutPosition
+from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
 from switchadvisor.rulebase import Layer, Severity
 
 SEVERITY_STYLE = {
@@ -58,6 +58,7 @@ def severity_label(severity: Severity) -> Text:
 
 def build(assessment: Assessment) -> RenderableType:
     parts: list[RenderableType] = [_banner(assessment)]
+    parts.append(_rulebase(assessment))
     if assessment.facts:
         parts.append(_facts(assessment))
     parts.append(_washout(assessment))
@@ -115,6 +116,14 @@ def _banner(assessment: Assessment) -> Panel:
         body.append(f"\n{summary}\n")
     return Panel(body, title=title, title_align="left",
                  border_style=BANNER_BORDER[assessment.verdict], box=box.HEAVY)
+
+
+def _rulebase(assessment: Assessment) -> Text:
+    info = assessment.rulebase
+    text = Text(f"Rule base {info.id} {info.version}, reviewed {info.reviewed}.", style="dim")
+    if info.stale:
+        text.append(f"\n{STALE_WARNING}", style="bold yellow")
+    return text
 
 
 def _facts(assessment: Assessment) -> Text:
@@ -224,6 +233,10 @@ def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Rend
         text.append(f" {entry.authors} ({entry.year}). {entry.title}. {entry.source}.")
         if entry.section:
             text.append(f" {entry.section}.")
+        if entry.holder:
+            text.append(f" {entry.holder}.")
+        if entry.version:
+            text.append(f" Version: {entry.version}.")
         identifiers = [f"doi:{entry.doi}" if entry.doi else "",
                        f"PMID {entry.pmid}" if entry.pmid else ""]
         shown = " ".join(identifier for identifier in identifiers if identifier)

@@ -128,6 +128,12 @@ class EvidenceEntry(RuleModel):
     pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     section: str | None = Field(None, description="Label section(s), for labels.")
+    holder: str | None = Field(
+        None, min_length=2,
+        description="Label holder (marketing-authorisation holder), for labels.")
+    version: str | None = Field(
+        None, min_length=4,
+        description="Label version or revision date of the text read, for labels.")
     n: int | None = Field(None, ge=1, description="Participants, where it applies.")
     n_note: str | None = None
     finding: str = Field(min_length=10)

@@ -151,7 +151,7 @@ class EvidenceOut(_Out):
     authors: str
     title: str
     source: str
-    year: int
+    year: int | None = Field(description="None for an undated label revision.")
     doi: str | None
     pmid: str | None
     url: str | None

@@ -230,10 +230,10 @@ def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Rend
         kind = entry.kind.value.replace("-", " ")
         size = f", n={entry.n}" if entry.n else ""
         text.append(f" [{kind}{size}]", style="magenta")
-        text.append(f" {entry.authors} ({entry.year}). {entry.title}. {entry.source}.")
+        text.append(f" {entry.authors} ({entry.year or 'n.d.'}). {entry.title}. {entry.source}.")
         if entry.section:
             text.append(f" {entry.section}.")
-        if entry.holder:
+        if entry.holder and entry.holder != entry.authors:
             text.append(f" {entry.holder}.")
         if entry.version:
             text.append(f" Version: {entry.version}.")

@@ -20,9 +20,10 @@ def _cite(entry: EvidenceOut) -> str:
     if not links and entry.url:
         links.append(f"<{entry.url}>")
     section = f" {entry.section}." if entry.section else ""
-    section += f" {entry.holder}." if entry.holder else ""
+    section += f" {entry.holder}." if entry.holder and entry.holder != entry.authors else ""
     section += f" Version: {entry.version}." if entry.version else ""
-    return (f"- **{entry.id}** *({kind}{size})* {entry.authors} ({entry.year}). {entry.title}. "
+    year = entry.year or "n.d."
+    return (f"- **{entry.id}** *({kind}{size})* {entry.authors} ({year}). {entry.title}. "
             f"{entry.source}.{section} {' · '.join(links)}  \n  {_cell(entry.finding)}")
 
 

@@ -25,13 +25,14 @@ BANNED_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bnot shown on the pages?\b", "a note about the pages read"),
     (r"\bpages? (?:seen|read)\b", "a note about the pages read"),
     (r"\bpart of the page read\b", "a note about the pages read"),
-    (r"\[[^\]]*\bnot shown\b[^\]]*\]", "a bracketed research note"),
+    (r"\[[^\]]{0,120}\bnot shown\b[^\]]{0,120}\]", "a bracketed research note"),
     (r"\binitial not shown\b", "a bracketed research note"),
     (r"\bdossier\b", "a reference to the evidence dossier"),
     (r"\bno study in the\b", "a note about the evidence search; say what the literature "
      "review found, e.g. 'No published study of this switch was found in the evidence "
      "review of November 2026.'"),
     (r"\bper the [^.;:()]{0,60}\brecord\b", "a note about where a detail was read"),
+    (r"\brecord (?:dates|shows|gives|lists)\b", "a note about where a detail was read"),
     (r"\(read(?: in)? (?:19|20)\d\d\)", "the year it was read, not a publication date"),
     (r"\bread (?:19|20)\d\d\b", "the year it was read, not a publication date"),
     (r"\bnot named in the\b", "a note about what the sources named"),

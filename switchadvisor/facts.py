@@ -178,6 +178,7 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
     key = _unit_key(unit_text)
     number = _read_number(written, raw, option=option)
     comma = " (decimal comma)" if "," in written else ""
+    read_comma = "decimal comma; " if comma else ""
     if key in _COUNT_UNITS:
         factor, unit = _COUNT_UNITS[key]
         value = number * factor
@@ -199,9 +200,9 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
             option=option, accepted=COUNT_FORMS)
     elif number >= BARE_PER_MICROLITRE_MIN:
         value = number * _PER_MICROLITRE
-        read = f"{number:g}{comma} (read as cells/µL) = {format_count(value)}"
+        read = f"{number:g} ({read_comma}read as cells/µL) = {format_count(value)}"
     else:
-        value, read = number, f"{number:g}{comma} (read as {COUNT_UNIT})"
+        value, read = number, f"{number:g} ({read_comma}read as {COUNT_UNIT})"
     too_low = value < low if low_inclusive else value <= low
     if too_low or value > high:
         bound = "≥" if low_inclusive else ">"

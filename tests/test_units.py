@@ -29,9 +29,9 @@ MINI = ("--rules", str(MINI_RULES))
 READINGS = [
     # text, value in ×10⁹/L, read_as
     ("0.6", 0.6, "0.6 (read as ×10⁹/L)"),
-    ("0,6", 0.6, "0.6 (decimal comma) (read as ×10⁹/L)"),
-    ("1,25", 1.25, "1.25 (decimal comma) (read as ×10⁹/L)"),
-    ("0,600", 0.6, "0.6 (decimal comma) (read as ×10⁹/L)"),
+    ("0,6", 0.6, "0.6 (decimal comma; read as ×10⁹/L)"),
+    ("1,25", 1.25, "1.25 (decimal comma; read as ×10⁹/L)"),
+    ("0,600", 0.6, "0.6 (decimal comma; read as ×10⁹/L)"),
     ("20", 20.0, "20 (read as ×10⁹/L)"),
     ("100", 0.1, "100 (read as cells/µL) = 0.10 ×10⁹/L"),
     ("600", 0.6, "600 (read as cells/µL) = 0.60 ×10⁹/L"),

@@ -122,7 +122,7 @@ def _rulebase(assessment: Assessment) -> Text:
     info = assessment.rulebase
     text = Text(f"Rule base {info.id} {info.version}, reviewed {info.reviewed}.", style="dim")
     if info.stale:
-        text.append(f"\n{STALE_WARNING}", style="bold yellow")
+        text.append(f"\nWarning: {STALE_WARNING}", style="bold yellow")
     return text
 
 

@@ -9,14 +9,18 @@ how each value was read, in every format.
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import MINI_RULES, RunCli
 from switchadvisor.errors import ExitCode, InputError
 from switchadvisor.facts import (
     BARE_PER_LITRE_MAX,
     BARE_PER_MICROLITRE_MIN,
+    MAX_COUNT,
     MAX_FACT_LENGTH,
     parse_count,
     parse_facts,
@@ -241,3 +245,23 @@ def test_a_huge_integer_in_a_batch_record_is_refused() -> None:
 def test_a_value_at_the_bound_is_read() -> None:
     text = "0.6" + " " * (MAX_FACT_LENGTH - 3)
     assert parse_facts({"lymphocytes": text}).lymphocytes == pytest.approx(0.6)
+
+
+# ------------------------------------------------------------------------- property-based
+
+_PIECES = st.sampled_from(["0", "6", "45", ".", ",", " ", "x", "×", "10", "^", "9", "3", "/",
+                           "L", "uL", "µL", "mm3", "K", "G", "n", "e", "cells", "-", "per"])
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(_PIECES, max_size=8).map("".join)))
+def test_any_text_is_a_reading_in_range_or_one_error_naming_the_option(text: str) -> None:
+    try:
+        value, read_as = parse_count(text, option="--lymphocytes")
+    except InputError as error:
+        assert error.option == "--lymphocytes"
+        assert str(error).startswith("--lymphocytes: ")
+        assert "\n" not in str(error)
+    else:
+        assert math.isfinite(value) and 0 <= value <= MAX_COUNT
+        assert "×10⁹/L" in read_as

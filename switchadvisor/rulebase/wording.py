@@ -16,7 +16,7 @@ from switchadvisor.rulebase.problems import Collector
 
 RENDERED_KEYS = frozenset({
     "authors", "title", "source", "section", "holder", "version", "n_note", "finding",
-    "name", "description", "note", "message", "summary", "basis", "reason",
+    "name", "description", "note", "message", "summary", "basis", "reason", "disclaimer",
 })
 """Keys whose string values reach a user (text, Markdown or JSON), in any rule file."""
 

@@ -27,11 +27,17 @@ class WashoutPosition(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+STALE_WARNING = ("the rule base was last reviewed more than 12 months before the assessment "
+                 "date: labels and evidence may have changed since; check the current labels.")
+
+
 class RuleBaseInfo(_Out):
     id: str
     version: str
     reviewed: str
     sha256: str = Field(description="sha256 over the rule base's files (paths and bytes).")
+    stale: bool = Field(
+        False, description="The review date is more than 12 months before the assessment date.")
 
 
 class DrugRef(_Out):
@@ -158,11 +164,14 @@ class EvidenceOut(_Out):
     authors: str
     title: str
     source: str
-    year: int
+    year: int | None = Field(description="None for an undated label revision.")
     doi: str | None
     pmid: str | None
     url: str | None
     section: str | None
+    holder: str | None = Field(None, description="Label holder, for labels.")
+    version: str | None = Field(
+        None, description="Label version or revision date of the text read, for labels.")
     n: int | None
     n_note: str | None
     finding: str

@@ -7,6 +7,7 @@ drug's after-stopping rules, the starting drug's before-starting requirements.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,14 @@ from switchadvisor.assessment import (
 )
 from switchadvisor.conditions import Value, evaluate, render
 from switchadvisor.errors import InputError
-from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value, parse_facts
+from switchadvisor.facts import (
+    PATIENT_FACTS,
+    Facts,
+    bounded,
+    describe_value,
+    parse_date,
+    parse_facts,
+)
 from switchadvisor.names import NameIndex, Resolved
 from switchadvisor.rulebase import (
     CONDITION_FACTS,
@@ -136,6 +144,7 @@ def assess(
     to: str | None = None,
     /,
     facts: Facts | Mapping[str, object] | None = None,
+    assessed_on: dt.date | None = None,
     **fact_values: object,
 ) -> Assessment:
     """Evaluate every rule that applies to a switch.
@@ -143,7 +152,9 @@ def assess(
     ``assess(rulebase, Switch.resolve(rulebase, "Gilenya", "Lemtrada"), facts)`` or, with
     names and raw facts as on the command line,
     ``assess(rulebase, "Gilenya", "Lemtrada", lymphocytes="600/uL")``.
-    Raises ``InputError`` for an unknown drug or an impossible fact.
+    Raises ``InputError`` for an unknown drug or an impossible fact. ``assessed_on`` (or
+    the ``on`` fact) is the assessment date the rule base's review date is compared with;
+    without it the rule base is not called stale (the engine never reads the clock).
     """
     if isinstance(switch, str):
         if to is None:
@@ -152,7 +163,10 @@ def assess(
     elif to is not None:
         raise InputError("give either a Switch or two drug names, not both", option="--to")
     if not isinstance(facts, Facts):
-        facts = parse_facts({**(facts or {}), **fact_values})
+        raw = {**(facts or {}), **fact_values}
+        if assessed_on is None and raw.get("on") not in (None, ""):
+            assessed_on = parse_date(bounded(raw["on"], option="--on"), option="--on")
+        facts = parse_facts(raw)
     elif fact_values:
         raise InputError("give facts either as a Facts object or as values, not both")
     from_drug, to_drug = switch.from_.drug, switch.to.drug
@@ -188,7 +202,8 @@ def assess(
         tool_version=__version__,
         rulebase=RuleBaseInfo(id=rulebase.meta.id, version=rulebase.meta.version,
                               reviewed=rulebase.meta.reviewed.isoformat(),
-                              sha256=rulebase.sha256),
+                              sha256=rulebase.sha256,
+                              stale=rulebase_stale(rulebase.meta.reviewed, assessed_on)),
         switch=SwitchInfo(
             from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
             pathways=[_pathway_name(pathway) for pathway in pathways],
@@ -207,6 +222,13 @@ def assess(
         evidence=_evidence(rulebase, evidence_ids, fired, not_evaluated, washout),
         disclaimer=" ".join(rulebase.meta.disclaimer.split()),
     )
+
+
+def rulebase_stale(reviewed: dt.date, on: dt.date | None) -> bool:
+    """True when the review date is more than 12 calendar months before ``on``."""
+    if on is None:
+        return False
+    return (on.year - 1, on.month, on.day) > (reviewed.year, reviewed.month, reviewed.day)
 
 
 def _rank(severity: Severity) -> int:
@@ -441,7 +463,8 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
         result.append(EvidenceOut(
             id=entry.id, kind=entry.kind, authors=entry.authors, title=entry.title,
             source=entry.source, year=entry.year, doi=entry.doi, pmid=entry.pmid, url=entry.url,
-            section=entry.section, n=entry.n, n_note=entry.n_note,
+            section=entry.section, holder=entry.holder, version=entry.version,
+            n=entry.n, n_note=entry.n_note,
             finding=" ".join(entry.finding.split()),
             cited_for=support.get(ref, []), cited_against=against.get(ref, []),
         ))

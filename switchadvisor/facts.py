@@ -81,42 +81,128 @@ class Facts(BaseModel):
 # ---------------------------------------------------------------------- lymphocyte counts
 
 _NUMBER = r"(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"
-_PER_LITRE_9 = r"(?:[x×*]\s*10\s*(?:\^|\*\*)?\s*(?:9|⁹)|e9)\s*(?:/|per\s*)l"
-_PER_MICROLITRE = r"(?:cells?\s*)?(?:/|per\s*)(?:u|µ|μ|mc)l|(?:cells?\s*)?(?:/|per\s*)mm(?:3|³|\^3)"
-_COUNT = re.compile(
-    rf"^\s*{_NUMBER}\s*(?:(?P<per_l>{_PER_LITRE_9}|g/l)|(?P<per_ul>{_PER_MICROLITRE})"
-    r"|(?P<cells>cells?))?\s*$",
-    re.IGNORECASE,
+MAX_FACT_LENGTH = 64
+"""Longest fact value read (characters); longer input is refused before any parsing."""
+BARE_PER_LITRE_MAX = 20.0
+"""A bare number up to this is read as ×10⁹/L: adult absolute lymphocyte counts are about
+1–4 ×10⁹/L, and even marked lymphocytosis stays far below 20."""
+BARE_PER_MICROLITRE_MIN = 100.0
+"""A bare number from this up is read as cells/µL: 100 cells/µL (0.1 ×10⁹/L) is already
+grade 4 lymphopenia, and no lymphocyte count is 100 ×10⁹/L."""
+
+_LEADING_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+"""A number at the start of a count (no nested repetition: linear on any input)."""
+
+_PER_LITRE_9 = 1.0
+_PER_MICROLITRE = 1 / 1000
+_COUNT_UNITS: dict[str, tuple[float, str]] = {
+    # ×10⁹/L and the notations labs print for the same quantity
+    **dict.fromkeys(("x10^9/l", "10^9/l", "x109/l", "e9/l", "x10e9/l"), (_PER_LITRE_9, "×10⁹/L")),
+    "g/l": (_PER_LITRE_9, "G/L"),
+    "/nl": (_PER_LITRE_9, "/nL"),
+    **dict.fromkeys(("x10^3/ul", "10^3/ul", "x103/ul", "e3/ul", "x10e3/ul"),
+                    (_PER_LITRE_9, "×10³/µL")),
+    **dict.fromkeys(("x10^3/mm3", "10^3/mm3", "x103/mm3"), (_PER_LITRE_9, "×10³/mm³")),
+    "k/ul": (_PER_LITRE_9, "K/µL"),
+    "k/mm3": (_PER_LITRE_9, "K/mm³"),
+    # cells per microlitre (= per mm³)
+    "/ul": (_PER_MICROLITRE, "cells/µL"),
+    "/mm3": (_PER_MICROLITRE, "cells/mm³"),
+}
+_UNIT_SPELLINGS = (
+    ("µ", "u"), ("μ", "u"), ("×", "x"), ("*", "x"), ("⁹", "^9"), ("³", "^3"), ("xx", "^"),
+    ("cells", ""), ("cell", ""), ("per", "/"), ("mcl", "ul"), ("mm^3", "mm3"),
 )
-COUNT_FORMS = "0.6, 0.6e9/L, 0.6x10^9/L, 600/uL, 600/µL, 600 cells/mm3"
+COUNT_FORMS = (
+    "0.6, 0,6, 0.6x10^9/L, 0.6e9/L, 0.6 G/L, 0.6/nL, 0.6 K/uL, 0.6x10^3/uL, 600/uL, "
+    f"600 cells/mm3; a bare number is read as ×10⁹/L up to {BARE_PER_LITRE_MAX:g} and as "
+    f"cells/µL from {BARE_PER_MICROLITRE_MIN:g}"
+)
 
 
 def format_count(value: float) -> str:
     return f"{value:.2f} {COUNT_UNIT}"
 
 
+def bounded(value: object, *, option: str) -> str:
+    """A fact value as text, refused (before any parsing) when longer than MAX_FACT_LENGTH."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an integer too long to print
+        text = None
+    if text is None or len(text) > MAX_FACT_LENGTH:
+        size = f"{len(text):,} characters" if text is not None else "too many digits"
+        raise InputError(f"{option}: the value is too long ({size})", option=option,
+                         accepted=f"at most {MAX_FACT_LENGTH} characters")
+    return text
+
+
+def _unit_key(text: str) -> str:
+    key = "".join(text.lower().split())
+    for spelling, canonical in _UNIT_SPELLINGS:
+        key = key.replace(spelling, canonical)
+    return key
+
+
+def _read_number(written: str, raw: str, *, option: str) -> float:
+    """A number with a decimal point or a decimal comma; a thousands separator is refused."""
+    if "," in written:
+        whole, _, decimals = written.partition(",")
+        if len(decimals) == 3 and whole.lstrip("+-") not in ("", "0"):
+            plain = whole + decimals
+            raise InputError(
+                f"{option}: {raw!r} is ambiguous: {written} may be {plain} or {whole}.{decimals};"
+                f" write {plain} or {whole}.{decimals} (with its unit)",
+                option=option, accepted=COUNT_FORMS)
+        written = written.replace(",", ".")
+    return float(written)
+
+
 def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_COUNT,
                 low_inclusive: bool = True) -> tuple[float, str]:
-    """Read a lymphocyte count; returns (×10⁹/L, how it was read)."""
-    raw = str(text).strip()
-    match = _COUNT.match(raw)
+    """Read a lymphocyte count; returns (×10⁹/L, how it was read).
+
+    A count with a unit is read in that unit. A bare number is read only where one reading
+    is plausible (×10⁹/L up to BARE_PER_LITRE_MAX, cells/µL from BARE_PER_MICROLITRE_MIN);
+    between the two it is refused as ambiguous, so no value ever jumps by a factor of 1,000.
+    """
+    raw = bounded(text, option=option).strip()
+    if not raw:
+        raise InputError(f"{option}: the value is empty", option=option, accepted=COUNT_FORMS)
+    match = _LEADING_NUMBER.match(raw)
     if match is None:
         raise InputError(f"{option}: cannot read {raw!r} as a lymphocyte count",
                          option=option, accepted=COUNT_FORMS)
-    number = float(match.group("number"))
-    if not math.isfinite(number):
-        raise InputError(f"{option}: {raw!r} is not a finite number", option=option,
+    written = match.group()
+    unit_text = raw[match.end():]
+    key = _unit_key(unit_text)
+    number = _read_number(written, raw, option=option)
+    comma = " (decimal comma)" if "," in written else ""
+    read_comma = "decimal comma; " if comma else ""
+    if key in _COUNT_UNITS:
+        factor, unit = _COUNT_UNITS[key]
+        value = number * factor
+        if factor == _PER_LITRE_9 and unit == COUNT_UNIT:
+            read = f"{format_count(value)}{comma}"
+        else:
+            space = "" if unit.startswith("/") else " "
+            read = f"{number:g}{space}{unit}{comma} = {format_count(value)}"
+    elif key == "" and unit_text.strip():
+        raise InputError(f"{option}: {raw!r} gives cells but no volume; write e.g. "
+                         f"{written}/uL or {written} cells/mm3", option=option,
                          accepted=COUNT_FORMS)
-    if match.group("per_ul") or match.group("cells"):
-        value, read = number / 1000.0, f"{number:g} cells/µL = {format_count(number / 1000.0)}"
-    elif match.group("per_l"):
-        value, read = number, format_count(number)
-    elif number > MAX_COUNT:
-        # A bare number above any plausible ×10⁹/L count is a count per microlitre.
-        value = number / 1000.0
-        read = f"{number:g} (read as cells/µL) = {format_count(value)}"
+    elif key:
+        raise InputError(f"{option}: cannot read {raw!r} as a lymphocyte count",
+                         option=option, accepted=COUNT_FORMS)
+    elif BARE_PER_LITRE_MAX < number < BARE_PER_MICROLITRE_MIN:
+        raise InputError(
+            f"{option}: {written} is ambiguous: write {written}/uL or {written}x10^9/L",
+            option=option, accepted=COUNT_FORMS)
+    elif number >= BARE_PER_MICROLITRE_MIN:
+        value = number * _PER_MICROLITRE
+        read = f"{number:g} ({read_comma}read as cells/µL) = {format_count(value)}"
     else:
-        value, read = number, f"{number:g} (read as {COUNT_UNIT})"
+        value, read = number, f"{number:g} ({read_comma}read as {COUNT_UNIT})"
     too_low = value < low if low_inclusive else value <= low
     if too_low or value > high:
         bound = "≥" if low_inclusive else ">"
@@ -229,6 +315,13 @@ FACT_KEYS = (
 )
 
 
+_COUNT_KEYS = ("lymphocytes", "lymphocytes_lln")
+
+
+def _option(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
 def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> Facts:
     """Build Facts from raw strings or numbers (CLI options or a batch record).
 
@@ -240,6 +333,12 @@ def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> F
     if unknown:
         raise InputError(f"unknown fact {unknown[0]!r}", option=unknown[0],
                          accepted=", ".join(FACT_KEYS))
+    for key, value in raw.items():  # bounded before any parsing; an empty count is an error
+        if value is not None:
+            text = bounded(value, option=_option(key))
+            if key in _COUNT_KEYS and not text.strip():
+                raise InputError(f"{_option(key)}: the value is empty", option=_option(key),
+                                 accepted=COUNT_FORMS)
     given = {key: value for key, value in raw.items() if value is not None and value != ""}
     values: dict[str, object] = {}
     read_as: dict[str, str] = {}

@@ -32,18 +32,17 @@ COUNTS = [
     pytest.param("0.6x10^9/L", 0.6, "0.60 ×10⁹/L", id="x10^9-per-litre"),
     pytest.param("0.6 ×10⁹/L", 0.6, "0.60 ×10⁹/L", id="unicode-times-ten-to-the-nine"),
     pytest.param("0.6 X 10**9 per L", 0.6, "0.60 ×10⁹/L", id="X-10**9-per-L"),
-    pytest.param("1.2 G/L", 1.2, "1.20 ×10⁹/L", id="giga-per-litre"),
+    pytest.param("1.2 G/L", 1.2, "1.2 G/L = 1.20 ×10⁹/L", id="giga-per-litre"),
     pytest.param("600/uL", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="per-uL"),
     pytest.param("600/µL", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="per-micro-sign-L"),
     pytest.param("600/μL", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="per-greek-mu-L"),
-    pytest.param("600 cells/mm3", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="cells-per-mm3"),
+    pytest.param("600 cells/mm3", 0.6, "600 cells/mm³ = 0.60 ×10⁹/L", id="cells-per-mm3"),
     pytest.param("600 cells/µL", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="cells-per-µL"),
-    pytest.param("600/mm³", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="per-mm-superscript-3"),
-    pytest.param("600 cells", 0.6, "600 cells/µL = 0.60 ×10⁹/L", id="cells-alone"),
+    pytest.param("600/mm³", 0.6, "600 cells/mm³ = 0.60 ×10⁹/L", id="per-mm-superscript-3"),
     pytest.param("600", 0.6, "600 (read as cells/µL) = 0.60 ×10⁹/L",
-                 id="bare-above-50-is-cells-per-µL"),
-    pytest.param("51", 0.051, "51 (read as cells/µL) = 0.05 ×10⁹/L", id="bare-51"),
-    pytest.param("50", 50.0, "50 (read as ×10⁹/L)", id="bare-50-upper-bound"),
+                 id="bare-from-100-is-cells-per-µL"),
+    pytest.param("100", 0.1, "100 (read as cells/µL) = 0.10 ×10⁹/L", id="bare-100"),
+    pytest.param("20", 20.0, "20 (read as ×10⁹/L)", id="bare-20-upper-bound"),
     pytest.param("0", 0.0, "0 (read as ×10⁹/L)", id="zero"),
     pytest.param("  0.6  ", 0.6, "0.6 (read as ×10⁹/L)", id="surrounding-blanks"),
     pytest.param("50000/uL", 50.0, "50000 cells/µL = 50.00 ×10⁹/L", id="upper-bound-per-uL"),
@@ -64,8 +63,8 @@ BAD_COUNTS = [
     pytest.param("60000/uL", "is out of range", COUNT_RANGE, id="above-50000-per-uL"),
     pytest.param("nan", "cannot read 'nan'", COUNT_FORMS, id="nan"),
     pytest.param("inf", "cannot read 'inf'", COUNT_FORMS, id="inf"),
-    pytest.param("1e999", "is not a finite number", COUNT_FORMS, id="overflow-to-inf"),
-    pytest.param("", "cannot read ''", COUNT_FORMS, id="empty"),
+    pytest.param("1e999", "cannot read '1e999'", COUNT_FORMS, id="exponent-without-unit"),
+    pytest.param("", "the value is empty", COUNT_FORMS, id="empty"),
     pytest.param("600 mg", "cannot read '600 mg'", COUNT_FORMS, id="wrong-unit"),
     pytest.param("0.6 ×10⁶/L", "cannot read", COUNT_FORMS, id="wrong-power-of-ten"),
 ]
@@ -83,8 +82,8 @@ def test_parse_count_rejects(text: str, fragment: str, accepted: str) -> None:
 
 
 @settings(database=None)
-@given(st.integers(min_value=51, max_value=50_000))
-def test_bare_counts_above_50_are_cells_per_microlitre(cells: int) -> None:
+@given(st.integers(min_value=100, max_value=50_000))
+def test_bare_counts_from_100_are_cells_per_microlitre(cells: int) -> None:
     value, read_as = parse_count(str(cells), option="--lymphocytes")
     assert value == pytest.approx(cells / 1000)
     assert read_as.startswith(f"{cells} (read as cells/µL) = ")

@@ -22,11 +22,13 @@ def check(
                                        help="The drug being stopped (generic, brand or alias).")],
     to: Annotated[str, typer.Option("--to", metavar="DRUG", help="The drug being started.")],
     lymphocytes: Annotated[Optional[str], typer.Option(
-        metavar="COUNT", help="Absolute lymphocyte count: 0.6, 0.6e9/L, 0.6x10^9/L, 600/uL, "
-        "600 cells/mm3 (a bare number above 50 is read as cells/µL).")] = None,
+        metavar="COUNT", help="Absolute lymphocyte count with its unit: 0.6 K/uL, 0.6x10^9/L, "
+        "0.6 G/L, 0.6/nL, 600/uL, 600 cells/mm3, 0,6. A bare number is read as ×10⁹/L up to "
+        "20 and as cells/µL from 100; between the two, give the unit.")] = None,
     lymphocytes_lln: Annotated[Optional[str], typer.Option(
         "--lymphocytes-lln", metavar="COUNT",
-        help="Your lab's lower limit of normal [default: 1.0 ×10⁹/L].")] = None,
+        help="Your lab's lower limit of normal, in the same forms [default: 1.0 ×10⁹/L].")
+    ] = None,
     weeks_since_stop: Annotated[Optional[str], typer.Option(
         "--weeks-since-stop", metavar="WEEKS",
         help="Time since the last dose: 6, 6w, 42d, 2 months.")] = None,
@@ -65,7 +67,7 @@ def check(
 ) -> None:
     """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
     from switchadvisor.engine import Switch, assess
-    from switchadvisor.facts import parse_choice, parse_facts
+    from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
 
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
@@ -93,7 +95,8 @@ def check(
             check_what_if(rulebase, switch, facts, what_if, output_format, file=out,
                           width=width)
         return
-    assessment = assess(rulebase, switch, facts=facts)
+    assessed_on = parse_date(on, option="--on") if on else dt.date.today()  # staleness
+    assessment = assess(rulebase, switch, facts=facts, assessed_on=assessed_on)
     with exporting(export, title="switchadvisor check") as out:
         emit(assessment, output_format, file=out, width=width)
     raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from switchadvisor.assessment import Assessment, EvidenceOut, WashoutPosition
+from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
 from switchadvisor.rulebase import Layer, Severity
 
 SEVERITY_STYLE = {
@@ -58,6 +58,9 @@ def severity_label(severity: Severity) -> Text:
 
 def build(assessment: Assessment) -> RenderableType:
     parts: list[RenderableType] = [_banner(assessment)]
+    parts.append(_rulebase(assessment))
+    if assessment.facts:
+        parts.append(_facts(assessment))
     parts.append(_washout(assessment))
     if assessment.figures:
         parts.append(_figures(assessment))
@@ -113,6 +116,21 @@ def _banner(assessment: Assessment) -> Panel:
         body.append(f"\n{summary}\n")
     return Panel(body, title=title, title_align="left",
                  border_style=BANNER_BORDER[assessment.verdict], box=box.HEAVY)
+
+
+def _rulebase(assessment: Assessment) -> Text:
+    info = assessment.rulebase
+    text = Text(f"Rule base {info.id} {info.version}, reviewed {info.reviewed}.", style="dim")
+    if info.stale:
+        text.append(f"\nWarning: {STALE_WARNING}", style="bold yellow")
+    return text
+
+
+def _facts(assessment: Assessment) -> Text:
+    text = Text("\nFacts: ", style="bold")
+    text.append("; ".join(f"{fact.name.replace('_', ' ')} {fact.read_as}"
+                          for fact in assessment.facts))
+    return text
 
 
 def _washout(assessment: Assessment) -> RenderableType:
@@ -212,9 +230,13 @@ def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Rend
         kind = entry.kind.value.replace("-", " ")
         size = f", n={entry.n}" if entry.n else ""
         text.append(f" [{kind}{size}]", style="magenta")
-        text.append(f" {entry.authors} ({entry.year}). {entry.title}. {entry.source}.")
+        text.append(f" {entry.authors} ({entry.year or 'n.d.'}). {entry.title}. {entry.source}.")
         if entry.section:
             text.append(f" {entry.section}.")
+        if entry.holder and entry.holder != entry.authors:
+            text.append(f" {entry.holder}.")
+        if entry.version:
+            text.append(f" Version: {entry.version}.")
         identifiers = [f"doi:{entry.doi}" if entry.doi else "",
                        f"PMID {entry.pmid}" if entry.pmid else ""]
         shown = " ".join(identifier for identifier in identifiers if identifier)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from switchadvisor.assessment import Assessment, EvidenceOut
+from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut
 
 
 def _cell(text: str) -> str:
@@ -20,7 +20,10 @@ def _cite(entry: EvidenceOut) -> str:
     if not links and entry.url:
         links.append(f"<{entry.url}>")
     section = f" {entry.section}." if entry.section else ""
-    return (f"- **{entry.id}** *({kind}{size})* {entry.authors} ({entry.year}). {entry.title}. "
+    section += f" {entry.holder}." if entry.holder and entry.holder != entry.authors else ""
+    section += f" Version: {entry.version}." if entry.version else ""
+    year = entry.year or "n.d."
+    return (f"- **{entry.id}** *({kind}{size})* {entry.authors} ({year}). {entry.title}. "
             f"{entry.source}.{section} {' · '.join(links)}  \n  {_cell(entry.finding)}")
 
 
@@ -34,6 +37,10 @@ def render_markdown(assessment: Assessment) -> str:
            else ""),
         "",
     ]
+    info = assessment.rulebase
+    lines += [f"*Rule base {info.id} {info.version}, reviewed {info.reviewed}.*", ""]
+    if info.stale:
+        lines += [f"> **Warning:** {STALE_WARNING}", ""]
     if assessment.worst_possible.rank > assessment.verdict.rank:
         lines += [f"> Could still be **{assessment.worst_possible.value.upper()}**: some findings "
                   "were not evaluated.", ""]

@@ -29,6 +29,7 @@ from switchadvisor.rulebase.models import (
     model_for,
 )
 from switchadvisor.rulebase.problems import Collector, report_validation_error
+from switchadvisor.rulebase.wording import check_wording
 
 
 def load_rulebase(path: str | Path | None = None) -> RuleBase:
@@ -79,6 +80,7 @@ def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
         collector.add(relpath, (exc.line, exc.column), code, exc.message)
         return None
     collector.nodes[relpath] = document
+    check_wording(relpath, document.data, collector)  # no research notes in what users see
     if not isinstance(document.data, dict):
         collector.add(relpath, (1, 1), "not-a-mapping",
                       "the file must hold a mapping of keys to values")

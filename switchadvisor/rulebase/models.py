@@ -123,11 +123,19 @@ class EvidenceEntry(RuleModel):
     authors: str = Field(min_length=1)
     title: str = Field(min_length=1)
     source: str = Field(min_length=1, description="Journal citation, or the issuing body.")
-    year: int = Field(ge=1950, le=2100)
+    year: int | None = Field(
+        None, ge=1950, le=2100,
+        description="Publication year; for a label, the year of the revision read (None: undated).")
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     section: str | None = Field(None, description="Label section(s), for labels.")
+    holder: str | None = Field(
+        None, min_length=2,
+        description="Label holder (marketing-authorisation holder), for labels.")
+    version: str | None = Field(
+        None, min_length=4,
+        description="Label version or revision date of the text read, for labels.")
     n: int | None = Field(None, ge=1, description="Participants, where it applies.")
     n_note: str | None = None
     finding: str = Field(min_length=10)
@@ -139,6 +147,8 @@ class EvidenceEntry(RuleModel):
             raise ValueError("needs a doi, a pmid or an official url")
         if self.kind is EvidenceKind.LABEL and not self.section:
             raise ValueError("a label citation needs the label section")
+        if self.kind is not EvidenceKind.LABEL and self.year is None:
+            raise ValueError("needs its publication year")
         return self
 
 

@@ -340,6 +340,10 @@ def _describe(ref: RuleBaseRef) -> str:
 
 
 def _sets(names: list[str], order: list[str], total: int) -> str:
+    """The fact sets a line appears under, or those it does not when that is shorter."""
     if len(names) == total:
         return "every fact set"
+    missing = [name for name in order if name not in names]
+    if len(missing) < len(names):
+        return f"every fact set but {'; '.join(missing)}"
     return "; ".join(sorted(names, key=order.index))

@@ -26,8 +26,9 @@ from typing import Any, Literal, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from switchadvisor.diff import Change, Outcome, compare
+from switchadvisor.engine import Switch, assess
 from switchadvisor.errors import InputError
-from switchadvisor.facts import COUNT_UNIT
+from switchadvisor.facts import COUNT_UNIT, parse_facts
 from switchadvisor.rulebase import RuleBase
 
 Status = Literal["unchanged", "changed", "error", "skipped"]
@@ -240,8 +241,6 @@ def _text(value: object) -> str | None:
 
 def replay_record(rulebase: RuleBase, line: int, record: Any) -> ReplayRecord:
     """Re-run one saved record (or report why it cannot be)."""
-    from switchadvisor.engine import assess
-
     base: dict[str, Any] = {"line": line, "id": None, "from_": None, "to": None,
                             "saved_sha256": None, "old_verdict": None, "new_verdict": None,
                             "change": None, "lines": [], "message": None}
@@ -263,14 +262,17 @@ def replay_record(rulebase: RuleBase, line: int, record: Any) -> ReplayRecord:
     except ValueError as exc:
         return _result(base, status="error", message=str(exc))
     base.update(from_=raw["from"], to=raw["to"], old_verdict=old.verdict)
-    facts = {key: value for key, value in raw.items() if key not in ("from", "to")}
-    try:
-        assessment = assess(rulebase, raw["from"], raw["to"], **facts)
+    try:  # reading facts does not depend on the rule base: a failure is the record's
+        facts = parse_facts({key: value for key, value in raw.items()
+                             if key not in ("from", "to")})
     except InputError as exc:
-        return _result(base, status="changed",
-                            lines=[f"now rejected: {exc}"],
-                            message=f"the current rule base rejects this input: {exc}")
-    new = Outcome.of(assessment)
+        return _result(base, status="error", message=f"cannot read the saved facts: {exc}")
+    try:  # naming the drugs does: a drug the current rule base lacks is a change
+        switch = Switch.resolve(rulebase, raw["from"], raw["to"])
+    except InputError as exc:
+        return _result(base, status="changed", lines=[f"now rejected: {exc}"],
+                       message=f"the current rule base rejects this input: {exc}")
+    new = Outcome.of(assess(rulebase, switch, facts=facts))
     base["new_verdict"] = new.verdict
     change = compare(old, new)
     if change is None:

@@ -200,14 +200,17 @@ def test_bad_records_are_reported_and_the_rest_still_run(run_cli: RunCli, tmp_pa
         json.dumps({"line": 7, "id": "x", "error": {"code": "unknown-drug"}}),  # 6 batch error
         json.dumps({**saved[3], "switch": None}),                   # 7 nothing to re-run
         json.dumps(saved[3]),                                       # 8 fine
+        json.dumps({**saved[3], "input": {"from": "natalizumab", "to": "ocrelizumab",
+                                          "lymphocytes": "lots"}}),  # 9 unreadable fact
     ]) + "\n", encoding="utf-8")
     result = run_cli("replay", str(path), "-f", "json")
     assert result.exit_code == ExitCode.USAGE, result
     report = json.loads(result.stdout)
-    assert report["counts"] == {"records": 7, "unchanged": 2, "changed": 0, "errors": 4,
+    assert report["counts"] == {"records": 8, "unchanged": 2, "changed": 0, "errors": 5,
                                 "skipped": 1}
     assert [(item["line"], item["status"]) for item in report["records"]] == [
-        (3, "error"), (4, "error"), (5, "error"), (6, "skipped"), (7, "error")]
+        (3, "error"), (4, "error"), (5, "error"), (6, "skipped"), (7, "error"), (9, "error")]
+    assert "cannot read the saved facts: --lymphocytes" in report["records"][5]["message"]
     assert report["records"][0]["message"].startswith("not JSON")
     assert report["records"][3]["id"] == "x"
 

@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from helpers import MINI_RULES, RunCli
+from switchadvisor import assess, load_rulebase
 from switchadvisor.assessment import EvidenceOut
 from switchadvisor.errors import ExitCode
 from switchadvisor.render.cds_hooks import (
@@ -224,10 +225,10 @@ def test_schema_accepts_the_optional_fields_the_specification_allows() -> None:
 
 def _entry(kind: str, ref: str, *, doi: str | None = None, pmid: str | None = None,
            url: str | None = "https://example.org/x") -> EvidenceOut:
-    return EvidenceOut(id=ref, kind=EvidenceKind(kind), authors="Doe J, Roe R", title="T",
-                       source="J", year=2020, doi=doi, pmid=pmid, url=url, section=None, n=None,
-                       n_note=None, finding="Something was found.", cited_for=[],
-                       cited_against=[])
+    """An evidence entry of the mini rule base, re-labelled (so new fields need no care)."""
+    template = assess(load_rulebase(MINI_RULES), "fingolimod", "alemtuzumab").evidence[0]
+    return template.model_copy(update={"id": ref, "kind": EvidenceKind(kind), "doi": doi,
+                                       "pmid": pmid, "url": url})
 
 
 @pytest.mark.parametrize(("kinds", "expected"), [

@@ -39,12 +39,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from switchadvisor.assessment import Assessment, EvidenceOut, FiredFinding, NotEvaluated
+from switchadvisor.assessment import (
+    SCHEMA_VERSION,
+    Assessment,
+    EvidenceOut,
+    FiredFinding,
+    NotEvaluated,
+)
 from switchadvisor.facts import PATIENT_FACTS
 from switchadvisor.rulebase import EvidenceKind, Severity
 
 SPECIFICATION = "https://cds-hooks.hl7.org/"
-SCHEMA_ID = "https://switchadvisor.example/schemas/cds-hooks.schema.json"
+SCHEMA_ID = f"urn:switchadvisor:schema:cds-hooks:{SCHEMA_VERSION}"
+"""As the other committed schemas: a URN with the name and the contract version."""
 SUMMARY_LIMIT = 140
 """The specification asks for a summary of fewer than 140 characters."""
 LABEL_LIMIT = 120

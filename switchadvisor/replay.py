@@ -150,14 +150,14 @@ def _json_error(exc: ValueError) -> str:
 
 
 def record_input(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The input to re-run: the record's ``input``, or one rebuilt from ``switch`` and the
-    facts recorded as given. ValueError when there is neither."""
+    """The input to re-run: the record's ``input`` (when it names the drugs; an assessment
+    made through the API may carry an empty one), or one rebuilt from ``switch`` and the facts
+    recorded as given. ValueError when there is neither."""
     given = _given_facts(record)
     saved = record.get("input")
-    if isinstance(saved, Mapping):
+    if (isinstance(saved, Mapping) and isinstance(saved.get("from"), str)
+            and isinstance(saved.get("to"), str)):
         raw = {key: value for key, value in saved.items() if key != "id"}
-        if not (isinstance(raw.get("from"), str) and isinstance(raw.get("to"), str)):
-            raise ValueError("'input' has no 'from' and 'to'")
         if "stopped" in raw and "on" not in raw and "weeks_since_stop" in given:
             del raw["stopped"]
             raw["weeks_since_stop"] = given["weeks_since_stop"]

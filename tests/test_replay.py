@@ -93,7 +93,8 @@ def test_a_pretty_printed_assessment_replays_unchanged(run_cli: RunCli, tmp_path
     assert "(the current one)" in replayed.stdout
 
 
-@pytest.mark.parametrize("form", ["full", "summary", "summary-with-input", "array"])
+@pytest.mark.parametrize("form", ["full", "summary", "summary-with-input",
+                                  "summary-with-empty-input", "array"])
 def test_records_from_this_version_replay_unchanged(run_cli: RunCli, tmp_path: Path,
                                                     saved: list[dict[str, Any]],
                                                     form: str) -> None:
@@ -103,6 +104,7 @@ def test_records_from_this_version_replay_unchanged(run_cli: RunCli, tmp_path: P
         "summary": [_summary(item, f"r{n}") for n, item in enumerate(saved)],
         "summary-with-input": [_summary(item, f"r{n}", with_input=raw)
                                for n, (item, raw) in enumerate(zip(saved, inputs, strict=True))],
+        "summary-with-empty-input": [_summary(item, with_input={}) for item in saved],
         "array": saved,
     }[form]
     path = tmp_path / "saved.jsonl"

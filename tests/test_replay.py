@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 
 from helpers import MINI_RULES, RunCli
+from switchadvisor.cli import run
 from switchadvisor.errors import ExitCode
 from switchadvisor.resources import locate_rules
 
@@ -75,9 +78,19 @@ def _edited_rules(tmp_path: Path) -> Path:
     return rules
 
 
-@pytest.fixture
-def saved(run_cli: RunCli) -> list[dict[str, Any]]:
-    return [_check(run_cli, switch) for switch in SWITCHES]
+@pytest.fixture(scope="module")
+def saved() -> list[dict[str, Any]]:
+    """`check --format json` of each switch, run once for the module."""
+    records = []
+    for switch in SWITCHES:
+        out = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
+            patch.delenv("SWITCHADVISOR_RULES", raising=False)
+            code = run(["check", "--from", switch[0], "--to", switch[1], *switch[2:],
+                        "-f", "json"])
+        assert code == ExitCode.OK
+        records.append(json.loads(out.getvalue()))
+    return records
 
 
 # --------------------------------------------------------------------------- no change

@@ -144,3 +144,12 @@ def test_a_missing_directory_exits_2(run_cli: RunCli, tmp_path: Path, which: str
     result = run_cli("rules", "diff", *args)
     assert result.exit_code == ExitCode.USAGE
     assert f"{which}: rule base directory not found" in result.stderr
+
+
+def test_the_readme_describes_the_fact_sets() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**`switchadvisor rules diff OLD_DIR NEW_DIR`**", 1)[1]
+    assert f"each of {len(FACT_SETS)} fixed fact sets" in section
+    values = {str(value) for item in FACT_SETS for value in item.facts.values()} - {"True"}
+    for value in values:
+        assert value in section, value

@@ -274,9 +274,7 @@ def _finding_detail(assessment: Assessment, finding: FiredFinding,
     if finding.condition is not None:
         lines.append(f"Condition {_code(finding.condition)}:")
     lines.append("")
-    lines += [f"- {_code(step.text)}" + ("" if step.result is None
-                                          else f" → {str(step.result).lower()}")
-              for step in finding.trace]
+    lines += [f"- {_code(step.text)}" for step in finding.trace]  # each with its result
     if supporting:
         lines += ["", "**Evidence:**", "", *_evidence_lines(supporting)]
     if against:

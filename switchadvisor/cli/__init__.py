@@ -15,7 +15,9 @@ from typer.exceptions import TyperException
 
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
 from switchadvisor.cli import info as _info  # noqa: F401
+from switchadvisor.cli import replay as _replay  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
+from switchadvisor.cli import rules_diff as _rules_diff  # noqa: F401
 from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code

@@ -16,6 +16,7 @@ class OutputFormat(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    CDS_HOOKS = "cds-hooks"
 
 
 def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
@@ -31,6 +32,10 @@ def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
         from switchadvisor.render.console import print_assessment
 
         print_assessment(assessment, file=file, width=width)
+    elif fmt is OutputFormat.CDS_HOOKS:
+        from switchadvisor.render.cds_hooks import render_cds_hooks
+
+        file.write(render_cds_hooks(assessment))
     else:
         assert_never(fmt)
 

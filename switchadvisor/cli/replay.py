@@ -1,0 +1,52 @@
+"""`switchadvisor replay FILE`: re-run saved assessments, report what changed."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from switchadvisor.cli.app import RulesOption, app, load
+from switchadvisor.errors import ExitCode, InputError
+
+
+class ReportFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def replay(
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="Saved assessments: one JSON document, a JSON array or JSON "
+        "Lines, full or summary records; - reads stdin.")],
+    output_format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Report format.")] = ReportFormat.TEXT,
+    rules: RulesOption = None,
+) -> None:
+    """Re-run saved assessments against the current rule base and report which verdicts or
+    findings changed (exit 1 if any did, 2 if a record could not be read)."""
+    from switchadvisor.replay import render_replay_text, replay
+
+    rulebase = load(rules)
+    if file == "-":
+        report = replay(rulebase, sys.stdin)
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(f"FILE: no such file: {file}", option="FILE")
+        try:
+            with path.open(encoding="utf-8") as stream:
+                report = replay(rulebase, stream)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"FILE: cannot read {file}: {exc}", option="FILE") from None
+    if output_format is ReportFormat.JSON:
+        typer.echo(report.model_dump_json(indent=2, by_alias=True))
+    else:
+        typer.echo(render_replay_text(report, file), nl=False)
+    if report.counts.errors:
+        raise typer.Exit(ExitCode.USAGE)
+    raise typer.Exit(ExitCode.FAIL_ON if report.counts.changed else ExitCode.OK)

@@ -41,7 +41,7 @@ def test_lymphocytes_trace_shows_the_comparison(run_cli: RunCli) -> None:
     fired = {item["id"]: item for item in data["findings"]}
     trace = fired["cladribine-before-start-lymphocytes"]["trace"][0]["text"]
     assert "600 cells/µL = 0.60 ×10⁹/L" in trace
-    assert "< lymphocytes_lln 1.00 ×10⁹/L (default)" in trace
+    assert trace.endswith("is below your lab's lower limit 1.00 ×10⁹/L (default)")
     assert data["facts"][0]["read_as"] == "600 cells/µL = 0.60 ×10⁹/L"
 
 
@@ -52,7 +52,8 @@ def test_missing_lymphocytes_is_not_evaluated_and_names_the_option(run_cli: RunC
     item = pending["cladribine-before-start-lymphocytes"]
     assert item["needs"] == ["lymphocytes"]
     assert item["options"] == ["--lymphocytes"]
-    assert item["decides"] == "fires if lymphocytes < 1.00 ×10⁹/L (default)"
+    assert item["decides"] == ("fires if lymphocytes < your lab's lower limit 1.00 ×10⁹/L "
+                               "(default)")
     assert data["verdict"] == "info"
     assert data["worst_possible"] == "critical"
 

@@ -90,7 +90,7 @@ _FACT_WORDS = {
     "disease_activity": "disease activity",
     "age": "age",
     "pregnancy_planned": "pregnancy planned",
-    "jcv": "anti-JCV antibodies",
+    "jcv": "anti-JCV antibody status",
 }
 _BOUND_WORDS = {"min": "at least ", "median": "median ", "max": "up to "}
 
@@ -305,6 +305,8 @@ def _options(missing: Sequence[str], context: _Context) -> list[str]:
             option = spec.option
             if name == "weeks_since_stop":
                 option = "--weeks-since-stop (or --stopped)"
+            elif name == "pregnancy_planned":
+                option = "--pregnancy-planned / --no-pregnancy-planned"
         else:
             side, figure, _ = name.split(".")
             option = (f"none: {context.drugs[side].name} has {NO_FIGURE} for "

@@ -126,7 +126,7 @@ def test_strict_counts_what_could_not_be_evaluated(run_cli: RunCli) -> None:
 
 def test_text_output_has_every_section(run_cli: RunCli) -> None:
     result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab",
-                     "--lymphocytes", "0.6", *MINI)
+                     "--lymphocytes", "0.6", "--full", *MINI)
     assert result.exit_code == ExitCode.OK, result
     for fragment in ("WARNING", "Fingolimod → Alemtuzumab", "Washout: 4 weeks to 8 weeks",
                      "Findings", "Not evaluated", "needs disease_activity",

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 @app.command(epilog=examples(
     "switchadvisor check --from fingolimod --to alemtuzumab",
-    "switchadvisor check --from Gilenya --to Mavenclad --lymphocytes 600/uL",
-    "switchadvisor check --from natalizumab --to ocrelizumab --stopped 2026-10-01",
-    "switchadvisor check --from fingolimod --to alemtuzumab --full",
-    "switchadvisor check --from fingolimod --to cladribine -f json --fail-on critical",
+    "switchadvisor check --from Gilenya --to Lemtrada --full",
+    "switchadvisor check --from Gilenya --to Mavenclad \\\n      --lymphocytes 600/uL",
+    "switchadvisor check --from natalizumab \\\n      --to ocrelizumab --stopped 2026-10-01",
+    "switchadvisor check --from fingolimod \\\n      --to cladribine -f json --fail-on critical",
 ))
 def check(
     from_: Annotated[str, typer.Option("--from", metavar="DRUG",

@@ -38,19 +38,19 @@ KIND_WORDS = {"case-series": "case series", "case-report": "case report",
 
 def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
     """The card for ``assessment``; ``width`` decides how many sources fit their lines."""
-    parts: list[RenderableType] = [_header(assessment), Text("")]
+    parts: list[RenderableType] = [_header(assessment, width), Text("")]
     parts.append(_labelled([("Facts", _facts(assessment)), ("Washout", _washout(assessment))]))
     if assessment.findings:
         parts += [Text(""), _heading("Found")]
         parts.append(_rows([(severity_label(item.severity), Text(item.title, style="bold"),
                              _evidence_words(assessment, item.evidence,
                                              item.counter_evidence))
-                            for item in assessment.findings]))
+                            for item in assessment.findings], width))
     if assessment.not_evaluated:
         parts += [Text(""), _heading("Not evaluated — would decide")]
         parts.append(_rows([(_maybe_label(item.severity), Text(item.title),
                              Text(" or ".join(_short(item.options)), style="cyan"))
-                            for item in assessment.not_evaluated]))
+                            for item in assessment.not_evaluated], width))
     parts.append(Text(""))
     tail: list[tuple[str, RenderableType]] = []
     if assessment.alternatives:
@@ -73,18 +73,22 @@ def render_card_plain(assessment: Assessment, width: int = 100) -> str:
 # ---------------------------------------------------------------------------- the parts
 
 
-def _header(assessment: Assessment) -> RenderableType:
+def _header(assessment: Assessment, width: int) -> RenderableType:
     switch = assessment.switch
-    grid = Table.grid(expand=True)
-    grid.add_column(ratio=1)
-    grid.add_column(justify="right")
     title = Text.assemble(severity_label(assessment.verdict), " ",
                           (f"{switch.from_.name} → {switch.to.name}", "bold"))
     info = assessment.rulebase
     rules = Text(f"rules {info.version} · reviewed {info.reviewed}", style="dim")
     if getattr(info, "stale", False) is True:
         rules.append(" · review is over 12 months old", style="bold yellow")
-    grid.add_row(title, rules)
+    grid: RenderableType
+    if len(title) + len(rules) + 2 <= width:  # side by side, the rule base on the right
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(title, rules)
+    else:
+        grid = Group(title, rules)
     classes = Text(f"{switch.from_.class_name} → {switch.to.class_name}")
     off_label = [ref.name for ref in (switch.from_, switch.to) if ref.off_label]
     if off_label:
@@ -114,12 +118,13 @@ def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Table:
     return grid
 
 
-def _rows(rows: Sequence[tuple[Text, Text, Text]]) -> Table:
-    """Severity, title, detail: the title column wraps under itself, never under the label."""
+def _rows(rows: Sequence[tuple[Text, Text, Text]], width: int) -> Table:
+    """Severity, title, detail: the title column wraps under itself, never under the label;
+    the detail column takes what it needs, up to a third of the width."""
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(min_width=10, no_wrap=True)
-    grid.add_column(ratio=3, overflow="fold")
-    grid.add_column(ratio=2, overflow="fold")
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(max_width=max(16, width // 3), overflow="fold")
     for severity, title, detail in rows:
         grid.add_row(severity, title, detail)
     return grid
@@ -134,7 +139,8 @@ def _facts(assessment: Assessment) -> Text:
     given = [fact for fact in assessment.facts if fact.source == "given"]
     if not given:
         text = Text("none given", style="dim")
-        refine = _short(_options([item.options for item in assessment.not_evaluated]))
+        refine = [option.split(" / ", 1)[0] for option in
+                  _short(_options([item.options for item in assessment.not_evaluated]))]
         if refine:
             text.append(f" — {', '.join(refine)} would refine this", style="dim")
         return text

@@ -57,6 +57,24 @@ def fact_label(name: str) -> str:
     return FACT_WORDS.get(name, name.replace("_", " "))
 
 
+NEED_WORDS = {
+    "lymphocytes": "the lymphocyte count",
+    "lymphocytes_lln": "your lab's lower limit",
+    "weeks_since_stop": "the time since the last dose",
+    "disease_activity": "the disease activity",
+    "age": "the age",
+    "pregnancy_planned": "whether a pregnancy is planned",
+    "jcv": "the anti-JCV antibody status",
+}
+
+
+def need_words(name: str) -> str:
+    """A fact a finding needs, in words (a drug figure the rule base lacks, for a figure)."""
+    if "." in name:
+        return "a drug figure the rule base has not verified"
+    return NEED_WORDS.get(name, name.replace("_", " "))
+
+
 LAYER_WORDS = {
     Layer.DRUG_PAIR: "specific to this pair",
     Layer.CLASS_PAIR: "class-level inference",
@@ -280,7 +298,7 @@ def _not_evaluated(assessment: Assessment) -> Table:
     for item in assessment.not_evaluated:
         content = Text()
         content.append(item.title, style="bold")
-        content.append(f"\nnot evaluated: needs {', '.join(item.needs)}")
+        content.append(f"\nnot evaluated: needs {', '.join(map(need_words, item.needs))}")
         content.append(f" — give {' or '.join(item.options)}")
         for step in item.trace:
             if step.result is not None:

@@ -79,9 +79,10 @@ def explain(
     no_pager: NoPagerOption = False,
     rules: RulesOption = None,
 ) -> None:
-    """Explain one id: its text, condition, where it applies, evidence for and against.
+    """Explain a finding, pathway, drug or source.
 
-    An unknown id exits 2 and names the closest ids.
+    Prints the rule text, its condition in words, the switches it applies to, and its
+    evidence and counter-evidence in full. An unknown id exits 2 and names the closest ids.
     """
     from switchadvisor.lookup import explain as explain_id
 
@@ -107,7 +108,10 @@ def evidence(
     no_pager: NoPagerOption = False,
     rules: RulesOption = None,
 ) -> None:
-    """List the citation registry: id, kind, n, first author, year, journal, DOI/PMID."""
+    """List the citation registry.
+
+    Each source with its id, kind, n, first author, year, journal and DOI/PMID (or URL).
+    """
     from switchadvisor.lookup import evidence_rows
 
     rows = evidence_rows(load(rules), kind=kind, drug=drug)
@@ -124,7 +128,11 @@ def drugs(
     no_pager: NoPagerOption = False,
     rules: RulesOption = None,
 ) -> None:
-    """List the drugs: class, brands and aliases, and their figures after stopping."""
+    """List the drugs and their figures.
+
+    Each drug with its class and brands, and its figures after stopping (elimination,
+    lymphocyte and B-cell recovery), each with its statistic ("up to", "median").
+    """
     from switchadvisor.lookup import drug_rows
 
     rows = drug_rows(load(rules))

@@ -39,7 +39,7 @@ def test_card_answers_on_one_screen(width: int) -> None:
         "Early breakthrough",
         "--disease-activity",
         "--weeks-since-stop",
-        "Options Ocrelizumab · Natalizumab",
+        "Options Ocrelizumab (cohort) · Natalizumab (cohort)",
         "rules 2026.1.0 · reviewed 2026-01-15",
         "--full for the reasoning",
         "Educational aid, not a prescription.",

@@ -189,7 +189,17 @@ def _washout(assessment: Assessment) -> Text:
 
 
 def _alternatives(assessment: Assessment) -> Text:
-    return Text(" · ").join(Text(alternative.name) for alternative in assessment.alternatives)
+    """Each alternative with the kinds of evidence behind it: "Ocrelizumab (cohort, review)"."""
+    items = []
+    for alternative in assessment.alternatives:
+        item = Text(alternative.name, style="bold")
+        kinds = _evidence_words(assessment, alternative.evidence, [], sizes=False)
+        if kinds.plain:
+            item.append(" (")
+            item.append_text(kinds)
+            item.append(")")
+        items.append(item)
+    return Text(" · ").join(items)
 
 
 def _options(groups: Sequence[Sequence[str]]) -> list[str]:
@@ -222,7 +232,7 @@ def kind_words(kind: str, count: int = 1) -> str:
 
 
 def _evidence_words(assessment: Assessment, supporting: Sequence[str],
-                    against: Sequence[str]) -> Text:
+                    against: Sequence[str], *, sizes: bool = True) -> Text:
     """"case series ×2 · 3 against": the kinds behind a finding, and what argues against."""
     entries = {entry.id: entry for entry in assessment.evidence}
     counts: dict[str, list[EvidenceOut]] = {}
@@ -232,7 +242,7 @@ def _evidence_words(assessment: Assessment, supporting: Sequence[str],
             counts.setdefault(entry.kind.value, []).append(entry)
     parts = []
     for kind, group in counts.items():
-        if len(group) == 1 and group[0].n:
+        if sizes and len(group) == 1 and group[0].n:
             parts.append(f"{kind_words(kind)} n={group[0].n}")
         else:
             parts.append(kind_words(kind, len(group)))

@@ -167,3 +167,14 @@ def test_card_is_the_default_and_full_prints_the_ids(run_cli: RunCli) -> None:
     assert "fingolimod-to-alemtuzumab-escape" in full.stdout
     assert "--full for the reasoning" in card.stdout
     assert len(card.stdout.splitlines()) < len(full.stdout.splitlines())
+
+
+def test_completion_script_is_available() -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "switchadvisor", "--show-completion", "bash"],
+        capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert "_SWITCHADVISOR_COMPLETE=complete_bash" in completed.stdout

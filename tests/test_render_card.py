@@ -34,7 +34,7 @@ def test_card_answers_on_one_screen(width: int) -> None:
         "Could still be CRITICAL — decided by --disease-activity",
         "lymphocytes: 600 cells/µL = 0.60 ×10⁹/L",           # the facts as read
         "lower limit: 1.00 ×10⁹/L (default)",
-        "start 4 weeks to 8 weeks after the last Fingolimod dose",
+        "start Alemtuzumab 4 weeks to 8 weeks after the last Fingolimod dose",
         "give --weeks-since-stop to place the gap",
         "Early breakthrough",
         "--disease-activity",

@@ -39,7 +39,8 @@ KIND_WORDS = {"case-series": "case series", "case-report": "case report",
 def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
     """The card for ``assessment``; ``width`` decides how many sources fit their lines."""
     parts: list[RenderableType] = [_header(assessment, width), Text("")]
-    parts.append(_labelled([("Facts", _facts(assessment)), ("Washout", _washout(assessment))]))
+    facts = _facts(assessment, width - LABEL_WIDTH - 2)
+    parts.append(_labelled([("Facts", facts), ("Washout", _washout(assessment))]))
     if assessment.findings:
         parts += [Text(""), _heading("Found")]
         parts.append(_rows([(severity_label(item.severity), Text(item.title, style="bold"),
@@ -135,7 +136,9 @@ def _maybe_label(severity: Severity) -> Text:
         "bold ", ""))
 
 
-def _facts(assessment: Assessment) -> Text:
+def _facts(assessment: Assessment, width: int) -> Text:
+    """The facts as read, on one line, or one a line when they do not fit (never a value
+    parted from its unit)."""
     given = [fact for fact in assessment.facts if fact.source == "given"]
     if not given:
         text = Text("none given", style="dim")
@@ -145,7 +148,8 @@ def _facts(assessment: Assessment) -> Text:
             text.append(f" — {', '.join(refine)} would refine this", style="dim")
         return text
     shown = [*given, *(fact for fact in assessment.facts if fact.source == "default")]
-    return Text(" · ").join(_fact(fact) for fact in shown)
+    line = Text(" · ").join(_fact(fact) for fact in shown)
+    return line if len(line) <= width else Text("\n").join(_fact(fact) for fact in shown)
 
 
 def _fact(fact: FactReading) -> Text:
@@ -172,7 +176,7 @@ def _washout(assessment: Assessment) -> Text:
         window = f"up to {high.text}" if high else f"at least {low.text}"  # type: ignore[union-attr]
     else:
         window = "no fixed window"
-    text = Text(f"start {window} after the last {stopped} dose")
+    text = Text(f"start {assessment.switch.to.name} {window} after the last {stopped} dose")
     sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
     if sources:
         text.append(f" ({'; '.join(sources)})", style="dim")

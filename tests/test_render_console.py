@@ -103,12 +103,17 @@ def test_output_to_a_file_has_no_trailing_spaces() -> None:
     assert all(line == line.rstrip() for line in text.splitlines())
 
 
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.mark.parametrize(("pager", "paged"), [(True, True), (False, False)])
 def test_long_output_on_a_terminal_is_paged_unless_no_pager(
         monkeypatch: pytest.MonkeyPatch, pager: bool, paged: bool) -> None:
     calls: list[str] = []
     monkeypatch.setattr(console_module, "page", lambda text: calls.append(text) or True)
-    buffer = io.StringIO()
+    buffer = FakeTerminal()
     terminal = Console(file=buffer, width=80, height=10, force_terminal=True)
     output(build(hand_built()), terminal, pager=pager)
     assert bool(calls) is paged
@@ -120,6 +125,14 @@ def test_short_output_is_not_paged(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(console_module, "page", lambda text: calls.append(text) or True)
     terminal = Console(file=io.StringIO(), width=80, height=50, force_terminal=True)
     output(Text("one line"), terminal)
+    assert calls == []
+
+
+def test_forced_colour_into_a_pipe_is_not_paged(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(console_module, "page", lambda text: calls.append(text) or True)
+    piped = Console(file=io.StringIO(), width=80, height=5, force_terminal=True)
+    output(build(hand_built()), piped)
     assert calls == []
 
 

@@ -13,7 +13,7 @@ import io
 import os
 import shlex
 import subprocess
-from typing import TextIO
+from typing import IO, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -104,10 +104,17 @@ def output(renderable: RenderableType, console: Console, *, pager: bool = True) 
     text = capture.get()
     if not console.is_terminal:
         text = "\n".join(line.rstrip() for line in text.split("\n"))
-    elif pager and text.count("\n") > console.height and page(text):
-        return
+    elif pager and _isatty(console.file) and text.count("\n") > console.height and page(text):
+        return  # paged only on a real terminal (FORCE_COLOR into a pipe is not one)
     console.file.write(text)
     console.file.flush()
+
+
+def _isatty(file: IO[str]) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 DEFAULT_PAGER = "less -FRX"

@@ -530,13 +530,10 @@ def _evaluate(node: Node, lookup: FactLookup, words: _Words,
         member: Truth = None if value is None else (value in choices) != node.negated
         name = node.subject.name if isinstance(node.subject, Name) else "?"
         missing = (name,) if value is None else ()
-        listed = " or ".join(_literal_text(choice) for choice in choices)
         if value is None:
             text = words.missing(name)
         else:
-            holds = value in choices
-            text = (f"{words.side(node.subject, value, None)} "
-                    f"{'is' if holds else 'is not'} {listed}")
+            text = _choice_text(words.label(name), value, choices)
         trace.append(TraceStep(text, member, missing))
         return member
     if isinstance(node, FactIsTrue):
@@ -561,6 +558,16 @@ def _evaluate(node: Node, lookup: FactLookup, words: _Words,
     return None if any(result is None for result in results) else False
 
 
+def _choice_text(label: str, value: Value, choices: list[Value]) -> str:
+    """A choice fact against the values a condition names: "disease activity is active",
+    "… is active, one of active or highly-active", "… is none, not active or highly-active"."""
+    text = f"{label} is {_literal_text(value)}"
+    listed = " or ".join(_literal_text(choice) for choice in choices)
+    if value not in choices:
+        return f"{text}, not {listed}"
+    return text if len(choices) == 1 else f"{text}, one of {listed}"
+
+
 def _compare_step(node: Compare, lookup: FactLookup, words: _Words) -> TraceStep:
     """One comparison in words: "lymphocytes 0.60 ×10⁹/L is below your lab's lower limit
     1.00 ×10⁹/L"; when a fact is missing, what is missing."""
@@ -578,6 +585,9 @@ def _compare_step(node: Compare, lookup: FactLookup, words: _Words) -> TraceStep
         return TraceStep("; ".join(words.missing(name) for name in missing), None, missing)
     result = _compare_values(left_value, op, right_value)  # type: ignore[arg-type]
     fact = left.name if isinstance(left, Name) else None
+    if fact is not None and isinstance(left_value, str) and isinstance(right, Literal_):
+        # a choice: "disease activity is active, not none"
+        return TraceStep(_choice_text(words.label(fact), left_value, [right.value]), result, ())
     verb = _STEP_WORDS[op][0 if result else 1]
     text = (f"{words.side(left, left_value, None)} {verb} "
             f"{words.side(right, right_value, fact)}")

@@ -311,8 +311,14 @@ TRACES = [
     pytest.param(
         "disease_activity in ['active', 'highly-active']",
         {"disease_activity": "Highly Active"}, True,
-        ["disease_activity highly-active is active or highly-active"],
+        ["disease_activity is highly-active, one of active or highly-active"],
         id="membership"),
+    pytest.param(
+        "disease_activity == 'none'", {"disease_activity": "active"}, False,
+        ["disease_activity is active, not none"], id="choice-compared"),
+    pytest.param(
+        "disease_activity not in ['none']", {"disease_activity": "none"}, False,
+        ["disease_activity is none"], id="negated-membership-known"),
     pytest.param(
         "disease_activity not in ['none']", {}, None,
         ["disease_activity not given"], id="negated-membership"),

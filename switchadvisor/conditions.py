@@ -423,6 +423,19 @@ FactLookup = Callable[[str], Value | None]
 Describe = Callable[[str, Value], str]
 """Renders a fact's value with its unit and how it was read."""
 
+Label = Callable[[str], str]
+"""Names a fact in words ("your lab's lower limit"); the default is the fact's own name."""
+
+# How a trace step reads, by operator: (when it holds, when it does not).
+_STEP_WORDS = {
+    "<": ("is below", "is at or above"),
+    "<=": ("is at or below", "is above"),
+    ">": ("is above", "is at or below"),
+    ">=": ("is at or above", "is below"),
+    "==": ("is", "is not"),
+    "!=": ("is not", "is"),
+}
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -434,16 +447,48 @@ class Evaluation:
     """When unknown: the residual condition in words ("lymphocytes < 1.00 ×10⁹/L")."""
 
 
-def evaluate(condition: Condition, lookup: FactLookup, describe: Describe) -> Evaluation:
-    """Evaluate ``condition`` three-valued, recording every comparison."""
+def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
+             label: Label | None = None, unknown: Label | None = None) -> Evaluation:
+    """Evaluate ``condition`` three-valued, recording every comparison in words.
+
+    ``label`` names a fact in words (default: its name); ``unknown`` says why a fact has no
+    value (default: "<label> not given").
+    """
+    words = _Words(describe, label or _own_name, unknown)
     trace: list[TraceStep] = []
-    result = _evaluate(condition.root, lookup, describe, trace)
+    result = _evaluate(condition.root, lookup, words, trace)
     if result is not None:
         return Evaluation(result, tuple(trace), (), None)
     residual = _residual(condition.root, lookup)
     missing: dict[str, None] = {}
     _collect_names(residual, missing)
-    return Evaluation(None, tuple(trace), tuple(missing), render(residual, describe))
+    return Evaluation(None, tuple(trace), tuple(missing), render(residual, describe, label))
+
+
+def _own_name(name: str) -> str:
+    return name
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How one evaluation words its trace steps."""
+
+    describe: Describe
+    label: Label
+    unknown: Label | None
+
+    def missing(self, name: str) -> str:
+        return self.unknown(name) if self.unknown else f"{self.label(name)} not given"
+
+    def side(self, operand: Operand, value: Value | None, fact: str | None) -> str:
+        """One side of a comparison: a fact with its value, or a value in the other's unit."""
+        if isinstance(operand, Name):
+            if value is None:
+                return self.missing(operand.name)
+            return f"{self.label(operand.name)} {self.describe(operand.name, value)}"
+        if fact is not None and isinstance(operand.value, float):
+            return self.describe(fact, operand.value)
+        return _literal_text(operand.value)
 
 
 def _operand_value(operand: Operand, lookup: FactLookup) -> Value | None:
@@ -464,14 +509,6 @@ def _compare_values(left: Value, op: str, right: Value) -> bool:
     }[op]
 
 
-def _side_text(operand: Operand, value: Value | None, describe: Describe) -> str:
-    if isinstance(operand, Literal_):
-        return _literal_text(operand.value)
-    if value is None:
-        return f"{operand.name} (not given)"
-    return f"{operand.name} {describe(operand.name, value)}"
-
-
 def _literal_text(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -480,48 +517,38 @@ def _literal_text(value: Value) -> str:
     return value
 
 
-def _evaluate(node: Node, lookup: FactLookup, describe: Describe,
+def _evaluate(node: Node, lookup: FactLookup, words: _Words,
               trace: list[TraceStep]) -> Truth:
     if isinstance(node, Const):
         return node.value
     if isinstance(node, Compare):
-        left = _operand_value(node.left, lookup)
-        right = _operand_value(node.right, lookup)
-        missing = tuple(
-            operand.name
-            for operand, value in ((node.left, left), (node.right, right))
-            if isinstance(operand, Name) and value is None
-        )
-        result = None if missing else _compare_values(left, node.op, right)  # type: ignore[arg-type]
-        text = (
-            f"{_side_text(node.left, left, describe)} {node.op} "
-            f"{_side_text(node.right, right, describe)}"
-        )
-        trace.append(TraceStep(f"{text} → {_truth_word(result)}", result, missing))
-        return result
+        trace.append(_compare_step(node, lookup, words))
+        return trace[-1].result
     if isinstance(node, Member):
         value = _operand_value(node.subject, lookup)
         choices = [choice.value for choice in node.choices]
-        word = "not in" if node.negated else "in"
-        listed = ", ".join(_literal_text(choice) for choice in choices)
         member: Truth = None if value is None else (value in choices) != node.negated
         name = node.subject.name if isinstance(node.subject, Name) else "?"
         missing = (name,) if value is None else ()
-        text = f"{_side_text(node.subject, value, describe)} {word} [{listed}]"
-        trace.append(TraceStep(f"{text} → {_truth_word(member)}", member, missing))
+        if value is None:
+            text = words.missing(name)
+        else:
+            text = _choice_text(words.label(name), value, choices)
+        trace.append(TraceStep(text, member, missing))
         return member
     if isinstance(node, FactIsTrue):
         value = lookup(node.name.name)
         result = None if value is None else bool(value)
         missing = (node.name.name,) if value is None else ()
-        text = _side_text(node.name, value, describe)
-        trace.append(TraceStep(f"{text} → {_truth_word(result)}", result, missing))
+        text = (words.missing(node.name.name) if value is None
+                else f"{words.label(node.name.name)}: {'yes' if value else 'no'}")
+        trace.append(TraceStep(text, result, missing))
         return result
     if isinstance(node, Not):
-        inner = _evaluate(node.operand, lookup, describe, trace)
+        inner = _evaluate(node.operand, lookup, words, trace)
         return None if inner is None else not inner
     # And / Or: evaluate every operand so the trace is complete, then combine (Kleene).
-    results = [_evaluate(operand, lookup, describe, trace) for operand in node.operands]
+    results = [_evaluate(operand, lookup, words, trace) for operand in node.operands]
     if isinstance(node, And):
         if any(result is False for result in results):
             return False
@@ -531,8 +558,40 @@ def _evaluate(node: Node, lookup: FactLookup, describe: Describe,
     return None if any(result is None for result in results) else False
 
 
-def _truth_word(result: Truth) -> str:
-    return "unknown" if result is None else ("true" if result else "false")
+def _choice_text(label: str, value: Value, choices: list[Value]) -> str:
+    """A choice fact against the values a condition names: "disease activity is active",
+    "… is active, one of active or highly-active", "… is none, not active or highly-active"."""
+    text = f"{label} is {_literal_text(value)}"
+    listed = " or ".join(_literal_text(choice) for choice in choices)
+    if value not in choices:
+        return f"{text}, not {listed}"
+    return text if len(choices) == 1 else f"{text}, one of {listed}"
+
+
+def _compare_step(node: Compare, lookup: FactLookup, words: _Words) -> TraceStep:
+    """One comparison in words: "lymphocytes 0.60 ×10⁹/L is below your lab's lower limit
+    1.00 ×10⁹/L"; when a fact is missing, what is missing."""
+    left, right, op = node.left, node.right, node.op
+    if isinstance(left, Literal_) and isinstance(right, Name):
+        left, right, op = right, left, _FLIPPED[op]
+    left_value = _operand_value(left, lookup)
+    right_value = _operand_value(right, lookup)
+    missing = tuple(
+        operand.name
+        for operand, value in ((left, left_value), (right, right_value))
+        if isinstance(operand, Name) and value is None
+    )
+    if missing:
+        return TraceStep("; ".join(words.missing(name) for name in missing), None, missing)
+    result = _compare_values(left_value, op, right_value)  # type: ignore[arg-type]
+    fact = left.name if isinstance(left, Name) else None
+    if fact is not None and isinstance(left_value, str) and isinstance(right, Literal_):
+        # a choice: "disease activity is active, not none"
+        return TraceStep(_choice_text(words.label(fact), left_value, [right.value]), result, ())
+    verb = _STEP_WORDS[op][0 if result else 1]
+    text = (f"{words.side(left, left_value, None)} {verb} "
+            f"{words.side(right, right_value, fact)}")
+    return TraceStep(text, result, ())
 
 
 def _residual(node: Node, lookup: FactLookup) -> Node:
@@ -573,13 +632,18 @@ def _residual(node: Node, lookup: FactLookup) -> Node:
     return Or(remaining) if absorbing else And(remaining)
 
 
-def render(node: Node, describe: Describe | None = None) -> str:
-    """A condition in words; with ``describe``, literals compared with a fact carry units."""
+def render(node: Node, describe: Describe | None = None, label: Label | None = None) -> str:
+    """A condition in words; with ``describe``, literals compared with a fact carry units;
+    with ``label``, facts are named in words."""
+    name_of = label or _own_name
 
     def value_text(name: str | None, literal: Literal_) -> str:
         described = literal.origin or name
         if describe is not None and described is not None:
-            return describe(described, literal.value)
+            text = describe(described, literal.value)
+            if label is not None and literal.origin is not None:
+                return f"{label(literal.origin)} {text}"  # a fact's value, named
+            return text
         return _literal_text(literal.value)
 
     def go(current: Node, parent: str | None) -> str:
@@ -590,15 +654,16 @@ def render(node: Node, describe: Describe | None = None) -> str:
             if isinstance(left, Literal_) and isinstance(right, Name):
                 left, right, op = right, left, _FLIPPED[op]
             name = left.name if isinstance(left, Name) else None
-            right_text = right.name if isinstance(right, Name) else value_text(name, right)
-            left_text = left.name if isinstance(left, Name) else value_text(None, left)
+            right_text = (name_of(right.name) if isinstance(right, Name)
+                          else value_text(name, right))
+            left_text = name_of(left.name) if isinstance(left, Name) else value_text(None, left)
             return f"{left_text} {_OP_WORDS[op]} {right_text}"
         if isinstance(current, Member):
-            name = current.subject.name if isinstance(current.subject, Name) else "?"
+            name = name_of(current.subject.name) if isinstance(current.subject, Name) else "?"
             listed = " or ".join(_literal_text(choice.value) for choice in current.choices)
             return f"{name} is {'not ' if current.negated else ''}{listed}"
         if isinstance(current, FactIsTrue):
-            return f"{current.name.name} is true"
+            return f"{name_of(current.name.name)} is true"
         if isinstance(current, Not):
             return f"not ({go(current.operand, 'not')})"
         word = "and" if isinstance(current, And) else "or"

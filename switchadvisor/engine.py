@@ -92,6 +92,18 @@ def name_index(rulebase: RuleBase) -> NameIndex:
 # ----------------------------------------------------------------------- drug figures
 
 
+_FACT_WORDS = {
+    "lymphocytes": "lymphocytes",
+    "lymphocytes_lln": "your lab's lower limit",
+    "weeks_since_stop": "time since the last dose",
+    "disease_activity": "disease activity",
+    "age": "age",
+    "pregnancy_planned": "pregnancy planned",
+    "jcv": "anti-JCV antibody status",
+}
+_BOUND_WORDS = {"min": "at least ", "median": "median ", "max": "up to "}
+
+
 class _Context:
     """Fact lookup and wording for one switch: patient facts plus the two drugs' figures."""
 
@@ -118,10 +130,30 @@ class _Context:
         if name in CONDITION_FACTS and isinstance(value, float):
             duration = self.duration(name)
             if duration is not None and duration.weeks == value:
-                drug = self.drugs[name.split(".")[0]]
-                return f"{value:.1f} weeks ({drug.name}: {duration.text})"
+                bound = _BOUND_WORDS.get(name.rsplit(".", 1)[1], "")
+                return f"{value:.1f} weeks ({bound}{duration.text})"
             return f"{value:g} weeks"
         return str(value)
+
+    # -- trace wording: facts named in clinical words, never as condition names
+
+    def label(self, name: str) -> str:
+        """A fact in words: "your lab's lower limit", "Fingolimod's elimination after
+        stopping"."""
+        if name in _FACT_WORDS:
+            return _FACT_WORDS[name]
+        if name.count(".") == 2:
+            side, figure, _ = name.split(".")
+            if side in self.drugs:
+                words = FIGURE_WORDS.get(figure, figure.replace("_", " "))
+                return f"{self.drugs[side].name}'s {words}"
+        return name.replace("_", " ")
+
+    def unknown(self, name: str) -> str:
+        """Why a fact has no value: not given, or no verified figure in the rule base."""
+        if name in PATIENT_FACTS:
+            return f"{self.label(name)}: not given"
+        return f"{self.label(name)}: {NO_FIGURE}"
 
     def message(self, text: str) -> str:
         """Fill {from.name}, {to.elimination}, … with this switch's drugs and figures."""
@@ -269,7 +301,8 @@ def _evaluate_rule(rule: Rule, context: _Context, fired: list[FiredFinding],
             trace=[TraceStep(text="always applies to this switch", result=True)],
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
         return
-    evaluation = evaluate(rule.condition, context.lookup, context.describe)
+    evaluation = evaluate(rule.condition, context.lookup, context.describe,
+                          label=context.label, unknown=context.unknown)
     trace = [TraceStep(text=step.text, result=step.result) for step in evaluation.trace]
     condition = render(rule.condition.root)
     if evaluation.result is True:
@@ -295,6 +328,8 @@ def _options(missing: Sequence[str], context: _Context) -> list[str]:
             option = spec.option
             if name == "weeks_since_stop":
                 option = "--weeks-since-stop (or --stopped)"
+            elif name == "pregnancy_planned":
+                option = "--pregnancy-planned / --no-pregnancy-planned"
         else:
             side, figure, _ = name.split(".")
             option = (f"none: {context.drugs[side].name} has {NO_FIGURE} for "

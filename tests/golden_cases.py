@@ -8,6 +8,7 @@ from pathlib import Path
 from helpers import MINI_RULES
 from switchadvisor import Switch, assess, load_rulebase, parse_facts
 from switchadvisor.assessment import assessment_schema
+from switchadvisor.render.card import render_card_plain
 from switchadvisor.render.console import render_plain
 from switchadvisor.render.markdown import render_markdown
 
@@ -22,6 +23,7 @@ def golden_outputs() -> dict[str, str]:
     assessment = assessment.model_copy(update={"tool_version": "0.0.0"})
     return {
         "fingolimod-alemtuzumab.txt": render_plain(assessment, width=100),
+        "fingolimod-alemtuzumab.card.txt": render_card_plain(assessment, width=100),
         "fingolimod-alemtuzumab.md": render_markdown(assessment),
         "fingolimod-alemtuzumab.json": assessment.to_json(),
         "assessment.schema.json": json.dumps(assessment_schema(), indent=2,

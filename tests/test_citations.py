@@ -134,8 +134,10 @@ def test_identifiers_verified_since_the_first_dossier(shipped_rulebase: RuleBase
 
 @pytest.mark.parametrize("output_format", ["text", "markdown", "json"])
 def test_citations_show_holder_and_version(run_cli: RunCli, output_format: str) -> None:
+    # citations in full: the text card lists ids only, so text uses --full
+    full = ["--full"] if output_format == "text" else []
     result = run_cli("check", "--from", "natalizumab", "--to", "ponesimod", "-f",
-                     output_format, "--width", "300")
+                     output_format, "--width", "300", *full)
     assert result.exit_code == ExitCode.OK, result
     if output_format == "json":
         entry = next(item for item in json.loads(result.stdout)["evidence"]

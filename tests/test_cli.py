@@ -41,7 +41,7 @@ def test_lymphocytes_trace_shows_the_comparison(run_cli: RunCli) -> None:
     fired = {item["id"]: item for item in data["findings"]}
     trace = fired["cladribine-before-start-lymphocytes"]["trace"][0]["text"]
     assert "600 cells/µL = 0.60 ×10⁹/L" in trace
-    assert "< lymphocytes_lln 1.00 ×10⁹/L (default)" in trace
+    assert trace.endswith("is below your lab's lower limit 1.00 ×10⁹/L (default)")
     assert data["facts"][0]["read_as"] == "600 cells/µL = 0.60 ×10⁹/L"
 
 
@@ -52,7 +52,8 @@ def test_missing_lymphocytes_is_not_evaluated_and_names_the_option(run_cli: RunC
     item = pending["cladribine-before-start-lymphocytes"]
     assert item["needs"] == ["lymphocytes"]
     assert item["options"] == ["--lymphocytes"]
-    assert item["decides"] == "fires if lymphocytes < 1.00 ×10⁹/L (default)"
+    assert item["decides"] == ("fires if lymphocytes < your lab's lower limit 1.00 ×10⁹/L "
+                               "(default)")
     assert data["verdict"] == "info"
     assert data["worst_possible"] == "critical"
 
@@ -125,10 +126,10 @@ def test_strict_counts_what_could_not_be_evaluated(run_cli: RunCli) -> None:
 
 def test_text_output_has_every_section(run_cli: RunCli) -> None:
     result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab",
-                     "--lymphocytes", "0.6", *MINI)
+                     "--lymphocytes", "0.6", "--full", *MINI)
     assert result.exit_code == ExitCode.OK, result
     for fragment in ("WARNING", "Fingolimod → Alemtuzumab", "Washout: 4 weeks to 8 weeks",
-                     "Findings", "Not evaluated", "needs disease_activity",
+                     "Findings", "Not evaluated", "needs the disease activity",
                      "give --disease-activity", "Alternatives worth considering",
                      "Evidence that argues the other way", "Not a prescription"):
         assert fragment in result.stdout, fragment

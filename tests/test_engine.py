@@ -110,7 +110,7 @@ def test_not_evaluated_carries_partial_trace(mini_rulebase: RuleBase) -> None:
     item = next(entry for entry in result.not_evaluated
                 if entry.id == "fingolimod-to-alemtuzumab-low-count")
     assert item.needs == ["disease_activity"]
-    assert item.decides == "fires if disease_activity is not none"
+    assert item.decides == "fires if disease activity is not none"
     assert [step.result for step in item.trace] == [True, None]
 
 

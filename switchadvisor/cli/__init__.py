@@ -15,6 +15,7 @@ from typer.exceptions import TyperException
 
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
 from switchadvisor.cli import info as _info  # noqa: F401
+from switchadvisor.cli import lookup as _lookup  # noqa: F401
 from switchadvisor.cli import replay as _replay  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
 from switchadvisor.cli import rules_diff as _rules_diff  # noqa: F401
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(args: list[str], *, debug: bool = False) -> int:
+    if "--debug" in args[1:]:  # accepted after the command too: `check … --debug`
+        debug = True
+        args = [args[0], *(arg for arg in args[1:] if arg != "--debug")]
     try:
         result = app(args=args, prog_name="switchadvisor", standalone_mode=False)
         return int(result) if isinstance(result, int) else ExitCode.OK

@@ -19,18 +19,37 @@ if TYPE_CHECKING:
 # typer reads these annotations at run time; Optional[...] keeps them valid on Python 3.10.
 # ruff: noqa: UP045
 
+HELP_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True}
+
+
+def examples(*commands: str) -> str:
+    """An Examples section for a command's help (kept as written: click's \\b marker)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
+
 app = typer.Typer(
     name="switchadvisor",
     help="Explain the risks of switching between multiple sclerosis disease-modifying "
     "therapies, with the reasoning and the cited evidence. Educational and decision-support "
     "aid, not a prescription.",
+    epilog=examples(
+        "switchadvisor check --from fingolimod --to alemtuzumab",
+        "switchadvisor explain fingolimod-to-alemtuzumab-escape",
+        "switchadvisor evidence --kind cohort",
+        "switchadvisor --install-completion",
+    ),
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain (click) help: option names are never cut and it reads well at 60 columns.
+    rich_markup_mode=None,
+    context_settings=HELP_SETTINGS,
 )
 rules_app = typer.Typer(help="Validate, test and inspect the rule base.",
-                        no_args_is_help=True, pretty_exceptions_enable=False)
+                        epilog=examples("switchadvisor rules validate rules/",
+                                        "switchadvisor rules test --coverage"),
+                        no_args_is_help=True, pretty_exceptions_enable=False,
+                        rich_markup_mode=None, context_settings=HELP_SETTINGS)
 app.add_typer(rules_app, name="rules")
 
 RulesOption = Annotated[
@@ -46,16 +65,32 @@ SEVERITIES = ("info", "warning", "critical")
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"switchadvisor {__version__}")
+        typer.echo(rulebase_line())
         raise typer.Exit()
+
+
+def rulebase_line() -> str:
+    """The rule base in use: id, version and review date (or why it cannot be read)."""
+    from switchadvisor.errors import SwitchAdvisorError
+    from switchadvisor.rulebase import load_rulebase
+
+    try:
+        meta = load_rulebase().meta
+    except SwitchAdvisorError as exc:
+        return f"rule base: not available ({exc})"
+    return f"rule base {meta.id} {meta.version}, reviewed {meta.reviewed.isoformat()}"
 
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback,
-                                          is_eager=True, help="Show the version and exit.")
-                       ] = False,
-    debug: Annotated[bool, typer.Option("--debug",
-                                        help="Show the traceback of internal errors.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version_callback, is_eager=True, show_default=False,
+        help="Show the version and the rule base's id, version and review date, and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", show_default=False,
+        help="Show the traceback of internal errors (also accepted after the command, "
+        "or set SWITCHADVISOR_DEBUG=1).")] = False,
 ) -> None:
     """switchadvisor: MS disease-modifying therapy switch risks, explained and cited."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, RulesOption, app, load
+from switchadvisor.cli.app import SEVERITIES, RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError
 from switchadvisor.render import OutputFormat
 
@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
 # ruff: noqa: UP045
 
-@app.command()
+@app.command(epilog=examples(
+    "switchadvisor check --from fingolimod --to alemtuzumab",
+    "switchadvisor check --from Gilenya --to Lemtrada --full",
+    "switchadvisor check --from Gilenya --to Mavenclad \\\n      --lymphocytes 600/uL",
+    "switchadvisor check --from natalizumab \\\n      --to ocrelizumab --stopped 2026-10-01",
+    "switchadvisor check --from fingolimod \\\n      --to cladribine -f json --fail-on critical",
+))
 def check(
     from_: Annotated[str, typer.Option("--from", metavar="DRUG",
                                        help="The drug being stopped (generic, brand or alias).")],
@@ -33,7 +39,8 @@ def check(
         "--weeks-since-stop", metavar="WEEKS",
         help="Time since the last dose: 6, 6w, 42d, 2 months.")] = None,
     stopped: Annotated[Optional[str], typer.Option(
-        metavar="YYYY-MM-DD", help="Date of the last dose (instead of --weeks-since-stop).")
+        metavar="YYYY-MM-DD", help="Date of the last dose (instead of the weeks since "
+        "stopping).")
     ] = None,
     on: Annotated[Optional[str], typer.Option(
         metavar="YYYY-MM-DD", help="Assessment date for --stopped [default: today].")] = None,
@@ -46,15 +53,25 @@ def check(
     jcv: Annotated[Optional[str], typer.Option(
         metavar="STATUS", help="Anti-JCV antibody status: positive | negative.")] = None,
     output_format: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="Output format.")] = OutputFormat.TEXT,
+        "--format", "-f", parser=OutputFormat.parse, metavar=OutputFormat.metavar(),
+        help="Output format (md = markdown).")] = OutputFormat.TEXT,
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", metavar="LEVEL",
-        help="Exit 1 when the verdict reaches LEVEL (info | warning | critical).")] = None,
+        help="Exit 1 when the verdict reaches LEVEL: warning | critical, or info (always "
+        "reached: every verdict is at least info). The reason is printed on stderr.")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="With --fail-on, also count the worst severity still possible "
         "from findings that could not be evaluated.")] = False,
     width: Annotated[Optional[int], typer.Option(
-        min=40, max=300, help="Text width in columns [default: the terminal's].")] = None,
+        metavar="COLUMNS", min=40, max=300,
+        help="Text width in columns [default: the terminal's].")] = None,
+    # h9a: the card or the full view, and the pager
+    full: Annotated[bool, typer.Option(
+        "--full", help="Text: everything — messages, reasoning, finding ids, full citations "
+        "(the default is a one-screen card).")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Never page long text output (it is paged only on a terminal, "
+        "with $PAGER or less -FRX).")] = False,
     # h9b (issue 9, pictures): --what-if and --export
     what_if: Annotated[Optional[str], typer.Option(
         "--what-if", metavar="SPEC",
@@ -65,7 +82,11 @@ def check(
     ] = None,
     rules: RulesOption = None,
 ) -> None:
-    """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
+    """Assess a switch: the verdict, why, and the evidence.
+
+    Prints a one-screen card by default (verdict, facts as read, washout, findings with the
+    kind of evidence behind them, what would decide the rest); --full for everything.
+    """
     from switchadvisor.engine import Switch, assess
     from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
@@ -82,8 +103,7 @@ def check(
     }, today=dt.date.today())
     rulebase = load(rules)
     switch = Switch.resolve(rulebase, from_, to)
-    # h9b (issue 9, pictures): --what-if replaces the one assessment by a table; --export
-    # saves what is shown.
+    # --what-if replaces the one assessment by a table; --export saves what is shown.
     from switchadvisor.render.export import exporting
 
     if what_if is not None:
@@ -98,8 +118,14 @@ def check(
     assessed_on = parse_date(on, option="--on") if on else dt.date.today()  # staleness
     assessment = assess(rulebase, switch, facts=facts, assessed_on=assessed_on)
     with exporting(export, title="switchadvisor check") as out:
-        emit(assessment, output_format, file=out, width=width)
-    raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))
+        # an export records what is written, so it is never sent through a pager
+        emit(assessment, output_format, file=out, width=width, full=full,
+             pager=not no_pager and export is None)
+    code = fail_on_exit_code(assessment, threshold, strict=strict)
+    if code == ExitCode.FAIL_ON and threshold is not None:
+        typer.echo(f"switchadvisor: exit 1: {fail_on_reason(assessment, threshold, strict)}",
+                   err=True)
+    raise typer.Exit(code)
 
 
 def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:
@@ -110,3 +136,14 @@ def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: 
     return ExitCode.FAIL_ON if reached.rank >= SEVERITIES.index(threshold) else ExitCode.OK
 
 
+
+
+def fail_on_reason(assessment: Assessment, threshold: str, strict: bool) -> str:
+    """Why ``--fail-on`` made the exit code 1, in one line."""
+    verdict = assessment.verdict
+    if verdict.rank >= SEVERITIES.index(threshold):
+        return f"the verdict {verdict.value} reaches --fail-on {threshold}"
+    worst = assessment.worst_possible
+    pending = [item.title for item in assessment.not_evaluated if item.severity is worst]
+    return (f"with --strict, {worst.value} is still possible (not evaluated: "
+            f"{'; '.join(pending)}), which reaches --fail-on {threshold}")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, load
+from switchadvisor.cli.app import RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError
 
 
@@ -18,7 +18,10 @@ class ReportFormat(str, enum.Enum):
     JSON = "json"
 
 
-@app.command()
+@app.command(epilog=examples(
+    "switchadvisor replay saved.jsonl",
+    "switchadvisor replay saved.jsonl -f json",
+))
 def replay(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="Saved assessments: one JSON document, a JSON array or JSON "

@@ -6,26 +6,36 @@ from typing import Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, load, rules_app
+from switchadvisor.cli.app import RulesOption, examples, load, rules_app
 from switchadvisor.errors import ExitCode
 
 # ruff: noqa: UP045
 
-@rules_app.command("validate")
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print nothing but problems and failures (the exit code tells).")]
+
+
+@rules_app.command("validate", epilog=examples(
+    "switchadvisor rules validate", "switchadvisor rules validate path/to/rules -q"))
 def rules_validate(
     directory: Annotated[Optional[str], typer.Argument(
-        metavar="[DIR]", help="Rule base to check [default: --rules, or the packaged one].")
+        metavar="[DIR]", show_default=False,
+        help="Rule base to check [default: --rules, or the packaged one].")
     ] = None,
     rules: RulesOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check every rule file; list each problem as file:line:column (exit 3 if any)."""
     rulebase = load(directory or rules)
+    if quiet:
+        return
     typer.echo(f"rule base OK: {len(rulebase.drugs)} drugs, {len(rulebase.pathways)} pathways, "
                f"{rulebase.finding_count} findings, {len(rulebase.evidence)} evidence entries "
                f"({rulebase.location.path}, {rulebase.location.source.value})")
 
 
-@rules_app.command("test")
+@rules_app.command("test", epilog=examples(
+    "switchadvisor rules test --coverage", "switchadvisor rules test --min-coverage 100 -q"))
 def rules_test(
     show_coverage: Annotated[bool, typer.Option(
         "--coverage", help="List every finding no scenario exercises.")] = False,
@@ -33,6 +43,7 @@ def rules_test(
         "--min-coverage", metavar="PCT", min=0, max=100,
         help="Fail (exit 1) when scenario coverage of findings is below PCT.")] = None,
     rules: RulesOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Run the rule base's scenarios (rules/scenarios/*.yaml)."""
     from switchadvisor.scenarios import coverage, load_scenarios, run_scenario, scenario_dir
@@ -51,9 +62,10 @@ def rules_test(
     if show_coverage:
         for finding_id in report.missing:
             typer.echo(f"not exercised: {finding_id}")
-    typer.echo(f"coverage: {report.total - len(report.missing)}/{report.total} findings "
-               f"({report.percent:.1f}%)")
-    typer.echo(f"scenarios: {passed} passed, {failed} failed")
+    if not quiet:
+        typer.echo(f"coverage: {report.total - len(report.missing)}/{report.total} findings "
+                   f"({report.percent:.1f}%)")
+        typer.echo(f"scenarios: {passed} passed, {failed} failed")
     if failed or (min_coverage is not None and report.percent < min_coverage):
         if min_coverage is not None and report.percent < min_coverage:
             typer.echo(f"coverage {report.percent:.1f}% is below --min-coverage "

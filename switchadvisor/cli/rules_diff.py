@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from switchadvisor.cli.app import rules_app
+from switchadvisor.cli.app import examples, rules_app
 from switchadvisor.cli.replay import ReportFormat
 from switchadvisor.errors import ExitCode, InputError, RuleBaseError
 
@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from switchadvisor.rulebase import RuleBase
 
 
-@rules_app.command("diff")
+@rules_app.command("diff", epilog=examples(
+    "switchadvisor rules diff old-rules/ new-rules/",
+    "switchadvisor rules diff OLD NEW -f json > changes.json",
+))
 def rules_diff(
     old_dir: Annotated[str, typer.Argument(metavar="OLD_DIR", help="The rule base before.")],
     new_dir: Annotated[str, typer.Argument(metavar="NEW_DIR", help="The rule base after.")],

@@ -37,7 +37,8 @@ FromOption = Annotated[str, typer.Option(
     "--from", metavar="DRUG", help="The drug being stopped (generic, brand or alias).")]
 ToOption = Annotated[str, typer.Option("--to", metavar="DRUG", help="The drug being started.")]
 Lymphocytes = Annotated[Optional[str], typer.Option(
-    "--lymphocytes", metavar="COUNT", help="Absolute lymphocyte count: 0.6, 600/uL, ….")]
+    "--lymphocytes", metavar="COUNT",
+    help="Absolute lymphocyte count with its unit, as for check: 0.6 K/uL, 600/uL, 0.6 G/L.")]
 LymphocytesLln = Annotated[Optional[str], typer.Option(
     "--lymphocytes-lln", metavar="COUNT",
     help="Your lab's lower limit of normal [default: 1.0 ×10⁹/L].")]

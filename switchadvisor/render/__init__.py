@@ -18,10 +18,36 @@ class OutputFormat(str, enum.Enum):
     MARKDOWN = "markdown"
     CDS_HOOKS = "cds-hooks"
 
+    @classmethod
+    def parse(cls, text: str | OutputFormat) -> OutputFormat:
+        """Any case; ``md`` for markdown. Raises InputError naming --format."""
+        if isinstance(text, OutputFormat):
+            return text
+        value = str(text).strip().lower()
+        value = FORMAT_ALIASES.get(value, value)
+        for member in cls:
+            if member.value == value:
+                return member
+        from switchadvisor.errors import InputError
+
+        raise InputError(f"--format: {text!r} is not a format", option="--format",
+                         accepted=" | ".join(member.value for member in cls))
+
+    @classmethod
+    def metavar(cls) -> str:
+        return "|".join(member.value for member in cls)
+
+
+FORMAT_ALIASES = {"md": "markdown"}
+
 
 def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
-         width: int | None = None) -> None:
-    """Write ``assessment`` to ``file`` in ``fmt`` (text is coloured only on a terminal)."""
+         width: int | None = None, full: bool = False, pager: bool = True) -> None:
+    """Write ``assessment`` to ``file`` in ``fmt`` (text is coloured only on a terminal).
+
+    Text is the card unless ``full``; on a terminal, long text goes through a pager unless
+    ``pager`` is False.
+    """
     if fmt is OutputFormat.JSON:
         file.write(assessment.to_json())
     elif fmt is OutputFormat.MARKDOWN:
@@ -31,7 +57,7 @@ def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
     elif fmt is OutputFormat.TEXT:
         from switchadvisor.render.console import print_assessment
 
-        print_assessment(assessment, file=file, width=width)
+        print_assessment(assessment, file=file, width=width, full=full, pager=pager)
     elif fmt is OutputFormat.CDS_HOOKS:
         from switchadvisor.render.cds_hooks import render_cds_hooks
 

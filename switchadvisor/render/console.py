@@ -1,5 +1,8 @@
-"""Terminal output with rich: a verdict banner, the washout line, findings with their
-reasoning, what was not evaluated, alternatives, evidence (for and against), the disclaimer.
+"""Terminal output with rich. ``build`` is the full view (`check --full`): a verdict banner,
+the facts as read, the washout line, findings with their reasoning, what was not evaluated,
+alternatives, evidence (each source once), the disclaimer. The default view is the card
+(``render.card``). ``output`` writes either: through a pager on a terminal when it is longer
+than the screen, without trailing spaces to a file or a pipe.
 
 Readable at 80 columns; colour only on a terminal; NO_COLOR is honoured (rich reads it).
 """
@@ -7,7 +10,10 @@ Readable at 80 columns; colour only on a terminal; NO_COLOR is honoured (rich re
 from __future__ import annotations
 
 import io
-from typing import TextIO
+import os
+import shlex
+import subprocess
+from typing import IO, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -17,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
-from switchadvisor.rulebase import Layer, Severity
+from switchadvisor.rulebase import EvidenceEntry, Layer, Severity
 
 SEVERITY_STYLE = {
     Severity.INFO: "bold cyan",
@@ -31,6 +37,44 @@ POSITION_STYLE = {
     WashoutPosition.LATE: "yellow",
     WashoutPosition.UNKNOWN: "dim",
 }
+POSITION_WORDS = {
+    WashoutPosition.TOO_EARLY: "too early",
+    WashoutPosition.WITHIN: "within the window",
+    WashoutPosition.LATE: "later than the window",
+    WashoutPosition.UNKNOWN: "not placed",
+}
+FACT_WORDS = {
+    "lymphocytes_lln": "lower limit",
+    "weeks_since_stop": "since the last dose",
+    "disease_activity": "disease activity",
+    "pregnancy_planned": "pregnancy planned",
+    "jcv": "anti-JCV antibodies",
+}
+"""Patient facts in words (the fact names are for conditions, not for readers)."""
+
+
+def fact_label(name: str) -> str:
+    return FACT_WORDS.get(name, name.replace("_", " "))
+
+
+NEED_WORDS = {
+    "lymphocytes": "the lymphocyte count",
+    "lymphocytes_lln": "your lab's lower limit",
+    "weeks_since_stop": "the time since the last dose",
+    "disease_activity": "the disease activity",
+    "age": "the age",
+    "pregnancy_planned": "whether a pregnancy is planned",
+    "jcv": "the anti-JCV antibody status",
+}
+
+
+def need_words(name: str) -> str:
+    """A fact a finding needs, in words (a drug figure the rule base lacks, for a figure)."""
+    if "." in name:
+        return "a drug figure the rule base has not verified"
+    return NEED_WORDS.get(name, name.replace("_", " "))
+
+
 LAYER_WORDS = {
     Layer.DRUG_PAIR: "specific to this pair",
     Layer.CLASS_PAIR: "class-level inference",
@@ -39,17 +83,80 @@ LAYER_WORDS = {
 }
 
 
-def print_assessment(assessment: Assessment, *, file: TextIO, width: int | None = None) -> None:
+def print_assessment(assessment: Assessment, *, file: TextIO, width: int | None = None,
+                     full: bool = False, pager: bool = True) -> None:
+    """The card (default) or the full view (``full``), paged on a terminal if ``pager``."""
     console = Console(file=file, width=width, highlight=False, soft_wrap=False)
-    console.print(build(assessment))
+    if full:
+        renderable = build(assessment)
+    else:
+        from switchadvisor.render.card import build_card
+
+        renderable = build_card(assessment, width=console.width)
+    output(renderable, console, pager=pager)
+
+
+def output(renderable: RenderableType, console: Console, *, pager: bool = True) -> None:
+    """Print through ``console``: paged on a terminal when longer than the screen (``PAGER``,
+    default ``less -FRX``), and without trailing spaces when not on a terminal."""
+    with console.capture() as capture:
+        console.print(renderable, crop=False)  # a URL longer than the line is never cut
+    text = capture.get()
+    if not console.is_terminal:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    elif pager and _isatty(console.file) and text.count("\n") > console.height and page(text):
+        return  # paged only on a real terminal (FORCE_COLOR into a pipe is not one)
+    console.file.write(text)
+    console.file.flush()
+
+
+def _isatty(file: IO[str]) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+DEFAULT_PAGER = "less -FRX"
+
+
+def page(text: str, command: str | None = None) -> bool:
+    """Show ``text`` through the pager (``command``, else ``PAGER``, else ``less -FRX``).
+
+    Returns False when there is no pager to run (an empty ``PAGER`` means none), so the caller
+    prints the text itself.
+    """
+    command = os.environ.get("PAGER", DEFAULT_PAGER) if command is None else command
+    args = shlex.split(command)
+    if not args or args == ["cat"]:
+        return False
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        process = subprocess.Popen(args, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    assert process.stdin is not None
+    try:
+        process.stdin.write(text.encode("utf-8"))
+        process.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early
+        pass
+    process.wait()
+    return True
+
+
+def plain(renderable: RenderableType, width: int) -> str:
+    """A renderable as plain text at ``width`` columns, without trailing spaces."""
+    console = Console(record=True, width=width, color_system=None, highlight=False,
+                      file=io.StringIO())
+    console.print(renderable, crop=False)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def render_plain(assessment: Assessment, width: int = 100) -> str:
-    """The text output without colour (for tests and docs)."""
-    console = Console(record=True, width=width, color_system=None, highlight=False,
-                      file=io.StringIO())
-    console.print(build(assessment))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    """The full text output without colour (for tests and docs)."""
+    return plain(build(assessment), width)
 
 
 def severity_label(severity: Severity) -> Text:
@@ -58,7 +165,6 @@ def severity_label(severity: Severity) -> Text:
 
 def build(assessment: Assessment) -> RenderableType:
     parts: list[RenderableType] = [_banner(assessment)]
-    parts.append(_rulebase(assessment))
     if assessment.facts:
         parts.append(_facts(assessment))
     parts.append(_washout(assessment))
@@ -66,6 +172,8 @@ def build(assessment: Assessment) -> RenderableType:
         parts.append(_figures(assessment))
     if assessment.findings:
         parts.append(_heading("Findings"))
+        parts.append(Text("A \"why\" line shows the facts that made a finding fire; findings "
+                          "without one apply to every such switch.", style="dim"))
         parts.append(_findings_table(assessment))
     if assessment.not_evaluated:
         parts.append(_heading("Not evaluated — these facts would decide them"))
@@ -74,12 +182,11 @@ def build(assessment: Assessment) -> RenderableType:
         parts.append(_heading("Checked and did not fire"))
         parts.append(_not_fired(assessment))
     if assessment.superseded:
-        lines = Text()
-        for item in assessment.superseded:
-            lines.append(f"  {item.id}", style="dim")
-            lines.append(f" → replaced by the more specific {item.by}\n", style="dim")
         parts.append(_heading("Superseded"))
-        parts.append(lines)
+        parts.append(_list([(Text("  •", style="dim"), Text.assemble(
+            (item.title, "dim"), (f" ({item.id})", "dim"),
+            (f" → replaced by the more specific {item.by}", "dim")))
+            for item in assessment.superseded]))
     if assessment.alternatives:
         parts.append(_heading("Alternatives worth considering"))
         parts.append(_alternatives(assessment))
@@ -92,6 +199,16 @@ def build(assessment: Assessment) -> RenderableType:
 
 def _heading(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
+
+
+def _list(rows: list[tuple[Text, Text]]) -> Table:
+    """A bulleted list whose wrapped lines keep their indent."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for bullet, content in rows:
+        grid.add_row(bullet, content)
+    return grid
 
 
 def _banner(assessment: Assessment) -> Panel:
@@ -112,25 +229,31 @@ def _banner(assessment: Assessment) -> Panel:
         body.append("Could still be ", style="bold")
         body.append_text(severity_label(assessment.worst_possible))
         body.append(" — some findings were not evaluated (see below).\n", style="bold")
+    info = assessment.rulebase
+    body.append(f"Rule base {info.id} {info.version}, reviewed {info.reviewed}", style="dim")
+    if info.stale:
+        body.append(f"\nWarning: {STALE_WARNING}", style="bold yellow")
+    body.append("\n")
     for summary in assessment.summary:
         body.append(f"\n{summary}\n")
+    body.rstrip()
     return Panel(body, title=title, title_align="left",
                  border_style=BANNER_BORDER[assessment.verdict], box=box.HEAVY)
 
 
-def _rulebase(assessment: Assessment) -> Text:
-    info = assessment.rulebase
-    text = Text(f"Rule base {info.id} {info.version}, reviewed {info.reviewed}.", style="dim")
-    if info.stale:
-        text.append(f"\nWarning: {STALE_WARNING}", style="bold yellow")
-    return text
-
-
-def _facts(assessment: Assessment) -> Text:
-    text = Text("\nFacts: ", style="bold")
-    text.append("; ".join(f"{fact.name.replace('_', ' ')} {fact.read_as}"
-                          for fact in assessment.facts))
-    return text
+def _facts(assessment: Assessment) -> RenderableType:
+    rows = []
+    for fact in assessment.facts:
+        content = Text(fact.read_as if fact.read_as else str(fact.value))
+        if isinstance(fact.value, bool):
+            content = Text("yes" if fact.value else "no")
+        elif isinstance(fact.value, str):
+            content = Text(fact.value)
+        if fact.source == "default":
+            content.append(" (default)" if "default" not in content.plain else "",
+                           style="dim")
+        rows.append((Text(f"  {fact_label(fact.name)}:", style="dim"), content))
+    return Group(Text("\nFacts as read", style="bold"), _list(rows))
 
 
 def _washout(assessment: Assessment) -> RenderableType:
@@ -141,21 +264,21 @@ def _washout(assessment: Assessment) -> RenderableType:
                     "figures below apply.")
         return text
     text.append(washout.window)
-    text.append(f"  [{washout.position.value}]", style=POSITION_STYLE[washout.position])
-    details = Text(washout.explanation, style="dim")
+    details = Text(washout.explanation, style=POSITION_STYLE[washout.position])
     details.append(f"\nBasis: {washout.basis} ", style="")
     details.append(f"[{', '.join(washout.evidence)}]", style="dim")
     return Group(text, Padding(details, (0, 0, 0, 2)))
 
 
-def _figures(assessment: Assessment) -> Text:
-    text = Text(f"\nAfter stopping {assessment.switch.from_.name}:", style="bold")
+def _figures(assessment: Assessment) -> RenderableType:
+    rows = []
     for figure in assessment.figures:
-        text.append(f"\n  {figure.name.replace('_', ' ')}: ")
-        text.append(figure.text, style="dim" if not figure.evidence else "")
+        content = Text(figure.text, style="dim" if not figure.evidence else "")
         if figure.evidence:
-            text.append(f" [{', '.join(figure.evidence)}]", style="dim")
-    return text
+            content.append(f" [{', '.join(figure.evidence)}]", style="dim")
+        rows.append((Text(f"  {figure.name.replace('_', ' ')}:"), content))
+    return Group(Text(f"\nAfter stopping {assessment.switch.from_.name}:", style="bold"),
+                 _list(rows))
 
 
 def _findings_table(assessment: Assessment) -> Table:
@@ -163,10 +286,12 @@ def _findings_table(assessment: Assessment) -> Table:
     table.add_column("Level", no_wrap=True, width=10)
     table.add_column("Finding · why · evidence")
     for item in assessment.findings:
-        cell = Text(item.title, style="bold")
+        cell = Text()
+        cell.append(item.title, style="bold")
         cell.append(f"\n{item.message}")
-        for step in item.trace:
-            cell.append(f"\nwhy: {step.text}", style="cyan")
+        if item.condition is not None:
+            for step in item.trace:
+                cell.append(f"\nwhy: {step.text}", style="cyan")
         cell.append(f"\nevidence: {', '.join(item.evidence)}", style="dim")
         if item.counter_evidence:
             cell.append(f"; against: {', '.join(item.counter_evidence)}", style="italic")
@@ -175,43 +300,49 @@ def _findings_table(assessment: Assessment) -> Table:
     return table
 
 
-def _not_evaluated(assessment: Assessment) -> Text:
-    text = Text()
+def _not_evaluated(assessment: Assessment) -> Table:
+    rows = []
     for item in assessment.not_evaluated:
-        text.append("  • ")
-        text.append_text(severity_label(item.severity))
-        text.append(f" {item.title}", style="bold")
-        text.append(f"\n    not evaluated: needs {', '.join(item.needs)}")
-        text.append(f" — give {', '.join(item.options)}")
+        content = Text()
+        content.append(item.title, style="bold")
+        content.append(f"\nnot evaluated: needs {', '.join(map(need_words, item.needs))}")
+        content.append(f" — give {' or '.join(item.options)}")
         for step in item.trace:
             if step.result is not None:
-                text.append(f"\n    known: {step.text}", style="dim")
-        text.append(f"\n    {item.decides}", style="dim")
-        text.append(f"  [{', '.join(item.evidence)}]\n", style="dim")
-    return text
+                content.append(f"\nknown: {step.text}", style="dim")
+        content.append(f"\n{item.decides}", style="dim")
+        content.append(f" [{', '.join(item.evidence)}]", style="dim")
+        content.append(f"\n{item.id} · {LAYER_WORDS[item.layer]}", style="dim")
+        rows.append((Text.assemble("  • ", severity_label(item.severity)), content))
+    return _list(rows)
 
 
-def _not_fired(assessment: Assessment) -> Text:
-    text = Text()
+def _not_fired(assessment: Assessment) -> Table:
+    rows = []
     for item in assessment.not_fired:
-        text.append(f"  ✓ {item.title}", style="green")
-        text.append(f" ({item.id})\n    ", style="dim")
-        text.append("; ".join(step.text for step in item.trace) + "\n", style="dim")
-    return text
+        content = Text(item.title, style="green")
+        content.append(f" ({item.id})", style="dim")
+        content.append("\n" + "; ".join(step.text for step in item.trace), style="dim")
+        rows.append((Text("  ✓", style="green"), content))
+    return _list(rows)
 
 
-def _alternatives(assessment: Assessment) -> Text:
-    text = Text()
+def _alternatives(assessment: Assessment) -> Table:
+    rows = []
     for alternative in assessment.alternatives:
-        text.append(f"  • {alternative.name}", style="bold")
-        text.append(f": {alternative.reason} ")
-        text.append(f"[{', '.join(alternative.evidence)}]\n", style="dim")
-    return text
+        content = Text()
+        content.append(alternative.name, style="bold")
+        content.append(f": {alternative.reason} ")
+        content.append(f"[{', '.join(alternative.evidence)}]", style="dim")
+        rows.append((Text("  •"), content))
+    return _list(rows)
 
 
 def _evidence(assessment: Assessment) -> list[RenderableType]:
-    supporting = assessment.evidence_for()
+    """Each source once: those cited for, then those that argue against a finding."""
     against = assessment.evidence_against()
+    against_ids = {entry.id for entry in against}
+    supporting = [entry for entry in assessment.evidence if entry.id not in against_ids]
     parts: list[RenderableType] = []
     if supporting:
         parts.append(_heading("Evidence"))
@@ -222,8 +353,14 @@ def _evidence(assessment: Assessment) -> list[RenderableType]:
     return parts
 
 
+def identifiers(entry: EvidenceOut | EvidenceEntry) -> str:
+    """DOI and PMID, or the URL: never split across lines."""
+    shown = [f"doi:{entry.doi}" if entry.doi else "", f"PMID {entry.pmid}" if entry.pmid else ""]
+    return " · ".join(item for item in shown if item) or (entry.url or "")
+
+
 def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> RenderableType:
-    blocks: list[RenderableType] = []
+    rows: list[RenderableType] = []
     for entry in entries:
         text = Text()
         text.append(f"{entry.id}", style="bold")
@@ -237,13 +374,13 @@ def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> Rend
             text.append(f" {entry.holder}.")
         if entry.version:
             text.append(f" Version: {entry.version}.")
-        identifiers = [f"doi:{entry.doi}" if entry.doi else "",
-                       f"PMID {entry.pmid}" if entry.pmid else ""]
-        shown = " ".join(identifier for identifier in identifiers if identifier)
-        text.append(f" {shown or entry.url}", style="dim")
+        link = Text(f"  {identifiers(entry)}", style="dim", no_wrap=True, overflow="ignore")
         detail = Text(entry.finding)
         if against:
             detail.append(f"\nargues against: {', '.join(entry.cited_against)}", style="italic")
-        blocks.append(Padding(text, (0, 0, 0, 2)))
-        blocks.append(Padding(detail, (0, 0, 0, 4)))
-    return Group(*blocks)
+            if entry.cited_for:
+                detail.append(f"; also cited for: {', '.join(entry.cited_for)}", style="dim")
+        rows.append(Padding(text, (0, 0, 0, 2)))
+        rows.append(link)  # not padded: Padding would crop a URL longer than the line
+        rows.append(Padding(detail, (0, 0, 0, 4)))
+    return Group(*rows)

@@ -1,0 +1,294 @@
+"""The card: the default `check` text view, an answer on the first screen.
+
+One line per thing a clinician must weigh: the verdict and what could still change it, the
+facts as read, the washout window and where the person stands, each finding with the kinds of
+evidence behind it and how much argues against it, each finding that could not be evaluated
+with the option that would decide it, the alternatives, the rule base's version, and the
+sources (each once). `--full` has the reasoning and the citations. Finding ids are not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from switchadvisor.assessment import (
+    STALE_WARNING,
+    Assessment,
+    EvidenceOut,
+    FactReading,
+    WashoutPosition,
+)
+from switchadvisor.render.console import (
+    POSITION_STYLE,
+    POSITION_WORDS,
+    SEVERITY_STYLE,
+    fact_label,
+    plain,
+    severity_label,
+)
+from switchadvisor.rulebase import Severity
+
+LABEL_WIDTH = 9
+"""Width of the left-hand labels ("Facts", "Washout", …)."""
+
+SOURCE_LINES = 3
+"""At most this many lines of compact references; the rest are counted (all in --full)."""
+
+KIND_WORDS = {"case-series": "case series", "case-report": "case report",
+              "expert-opinion": "expert opinion", "rct": "RCT"}
+
+
+def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
+    """The card for ``assessment``; ``width`` decides how many sources fit their lines."""
+    parts: list[RenderableType] = [_header(assessment, width), Text("")]
+    facts = _facts(assessment, width - LABEL_WIDTH - 2)
+    parts.append(_labelled([("Facts", facts), ("Washout", _washout(assessment))]))
+    if assessment.findings:
+        parts += [Text(""), _heading("Found")]
+        parts.append(_rows([(severity_label(item.severity), Text(item.title, style="bold"),
+                             _evidence_words(assessment, item.evidence,
+                                             item.counter_evidence))
+                            for item in assessment.findings], width))
+    if assessment.not_evaluated:
+        parts += [Text(""), _heading("Not evaluated — would decide")]
+        parts.append(_rows([(_maybe_label(item.severity), Text(item.title),
+                             Text(" or ".join(_short(item.options)), style="cyan"))
+                            for item in assessment.not_evaluated], width))
+    parts.append(Text(""))
+    tail: list[tuple[str, RenderableType]] = []
+    if assessment.alternatives:
+        tail.append(("Options", _alternatives(assessment)))
+    if assessment.evidence:
+        tail.append(("Sources", _sources(assessment.evidence, width - LABEL_WIDTH - 2)))
+    if tail:
+        parts.append(_labelled(tail))
+    parts.append(Text("--full for the reasoning and full citations · "
+                      "switchadvisor explain ID for one source", style="dim"))
+    parts.append(Text(_short_disclaimer(assessment.disclaimer), style="italic"))
+    return Group(*parts)
+
+
+def render_card_plain(assessment: Assessment, width: int = 100) -> str:
+    """The card without colour (for tests and docs)."""
+    return plain(build_card(assessment, width=width), width)
+
+
+# ---------------------------------------------------------------------------- the parts
+
+
+def _header(assessment: Assessment, width: int) -> RenderableType:
+    switch = assessment.switch
+    title = Text.assemble(severity_label(assessment.verdict), " ",
+                          (f"{switch.from_.name} → {switch.to.name}", "bold"))
+    info = assessment.rulebase
+    rules = Text(f"rules {info.version} · reviewed {info.reviewed}", style="dim")
+    if info.stale:
+        rules.append(" · review is over 12 months old", style="bold yellow")
+        stale_line: RenderableType | None = Text(f"Warning: {STALE_WARNING}", style="bold yellow")
+    else:
+        stale_line = None
+    grid: RenderableType
+    if len(title) + len(rules) + 2 <= width:  # side by side, the rule base on the right
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(title, rules)
+    else:
+        grid = Group(title, rules)
+    classes = Text(f"{switch.from_.class_name} → {switch.to.class_name}")
+    off_label = [ref.name for ref in (switch.from_, switch.to) if ref.off_label]
+    if off_label:
+        classes.append(f" ({' and '.join(off_label)}: off-label in MS)", style="yellow")
+    lines: list[RenderableType] = [grid, classes]
+    if stale_line is not None:
+        lines.append(stale_line)
+    if assessment.worst_possible.rank > assessment.verdict.rank:
+        deciders = _options([item.options for item in assessment.not_evaluated
+                             if item.severity is assessment.worst_possible])
+        could = Text("Could still be ", style="bold")
+        could.append_text(severity_label(assessment.worst_possible))
+        could.append(f" — decided by {' · '.join(_short(deciders))}")
+        lines.append(could)
+    return Group(*lines)
+
+
+def _heading(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+    """Label and content side by side; wrapped content keeps its indent."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    for label, content in rows:
+        grid.add_row(label, content)
+    return grid
+
+
+def _rows(rows: Sequence[tuple[Text, Text, Text]], width: int) -> Table:
+    """Severity, title, detail: the title column wraps under itself, never under the label;
+    the detail column takes what it needs, up to a third of the width."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(min_width=10, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(max_width=max(16, width // 3), overflow="fold")
+    for severity, title, detail in rows:
+        grid.add_row(severity, title, detail)
+    return grid
+
+
+def _maybe_label(severity: Severity) -> Text:
+    return Text(f" {severity.value.upper()}? ", style=SEVERITY_STYLE[severity].replace(
+        "bold ", ""))
+
+
+def _facts(assessment: Assessment, width: int) -> Text:
+    """The facts as read, on one line, or one a line when they do not fit (never a value
+    parted from its unit)."""
+    given = [fact for fact in assessment.facts if fact.source == "given"]
+    if not given:
+        text = Text("none given", style="dim")
+        refine = [option.split(" / ", 1)[0] for option in
+                  _short(_options([item.options for item in assessment.not_evaluated]))]
+        if refine:
+            text.append(f" — {', '.join(refine)} would refine this", style="dim")
+        return text
+    shown = [*given, *(fact for fact in assessment.facts if fact.source == "default")]
+    line = Text(" · ").join(_fact(fact) for fact in shown)
+    return line if len(line) <= width else Text("\n").join(_fact(fact) for fact in shown)
+
+
+def _fact(fact: FactReading) -> Text:
+    text = Text(f"{fact_label(fact.name)}: ", style="dim")
+    if isinstance(fact.value, bool):
+        text.append("yes" if fact.value else "no")
+    elif fact.name in {"disease_activity", "jcv"}:
+        text.append(str(fact.value))
+    else:
+        text.append(fact.read_as)
+    return text
+
+
+def _washout(assessment: Assessment) -> Text:
+    washout = assessment.washout
+    stopped = assessment.switch.from_.name
+    if washout is None:
+        return Text(f"no pathway gives a window; see the figures for {stopped} (--full)",
+                    style="dim")
+    low, high = washout.min, washout.max
+    if low and high:
+        window = f"{low.text} to {high.text}"
+    elif high or low:
+        window = f"up to {high.text}" if high else f"at least {low.text}"  # type: ignore[union-attr]
+    else:
+        window = "no fixed window"
+    text = Text(f"start {assessment.switch.to.name} {window} after the last {stopped} dose")
+    sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
+    if sources:
+        text.append(f" ({'; '.join(sources)})", style="dim")
+    if washout.position is WashoutPosition.UNKNOWN:
+        if washout.weeks_since_stop is None and (low or high):
+            text.append(" · give --weeks-since-stop to place the gap", style="dim")
+        else:
+            text.append(f" · {washout.explanation}", style="dim")
+    else:
+        text.append(f" · {washout.weeks_since_stop:.1f} weeks since stopping: ")
+        text.append(POSITION_WORDS[washout.position], style="bold "
+                    + POSITION_STYLE[washout.position])
+    return text
+
+
+def _alternatives(assessment: Assessment) -> Text:
+    """Each alternative with the kinds of evidence behind it: "Ocrelizumab (cohort, review)"."""
+    items = []
+    for alternative in assessment.alternatives:
+        item = Text(alternative.name, style="bold")
+        kinds = _evidence_words(assessment, alternative.evidence, [], sizes=False)
+        if kinds.plain:
+            item.append(" (")
+            item.append_text(kinds)
+            item.append(")")
+        items.append(item)
+    return Text(" · ").join(items)
+
+
+def _options(groups: Sequence[Sequence[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for option in group:
+            seen.setdefault(option)
+    return list(seen)
+
+
+def _short(options: Sequence[str]) -> list[str]:
+    """Options without their asides: "--weeks-since-stop (or --stopped)" → the option."""
+    return list(dict.fromkeys(option.split(" (", 1)[0] for option in options))
+
+
+def _short_disclaimer(disclaimer: str) -> str:
+    sentences = [part.strip() for part in disclaimer.replace("\n", " ").split(". ") if part]
+    if len(sentences) <= 2:
+        return disclaimer
+    first, last = sentences[0], sentences[-1]
+    return f"{first}. {last}" + ("" if last.endswith(".") else ".")
+
+
+# ------------------------------------------------------------------------------- evidence
+
+
+def kind_words(kind: str, count: int = 1) -> str:
+    words = KIND_WORDS.get(kind, kind)
+    return f"{words} ×{count}" if count > 1 else words
+
+
+def _evidence_words(assessment: Assessment, supporting: Sequence[str],
+                    against: Sequence[str], *, sizes: bool = True) -> Text:
+    """"case series ×2 · 3 against": the kinds behind a finding, and what argues against."""
+    entries = {entry.id: entry for entry in assessment.evidence}
+    counts: dict[str, list[EvidenceOut]] = {}
+    for ref in supporting:
+        entry = entries.get(ref)
+        if entry is not None:
+            counts.setdefault(entry.kind.value, []).append(entry)
+    parts = []
+    for kind, group in counts.items():
+        if sizes and len(group) == 1 and group[0].n:
+            parts.append(f"{kind_words(kind)} n={group[0].n}")
+        else:
+            parts.append(kind_words(kind, len(group)))
+    text = Text(", ".join(parts), style="magenta")
+    if against:
+        text.append(f" · {len(against)} against", style="bold")
+    return text
+
+
+def source_words(entry: EvidenceOut) -> str:
+    """One source in a few characters: "willis2017 case series n=9"."""
+    size = f" n={entry.n}" if entry.n else ""
+    return f"{entry.id} {kind_words(entry.kind.value)}{size}"
+
+
+def _sources(entries: Sequence[EvidenceOut], width: int) -> Text:
+    """Each source once, for and against together, on at most SOURCE_LINES lines."""
+    items = [source_words(entry) for entry in entries]
+    lines: list[list[str]] = [[]]
+    for item in items:
+        if lines[-1] and len(" · ".join([*lines[-1], item])) > width:
+            lines.append([])
+        lines[-1].append(item)
+    rest = 0
+    if len(lines) > SOURCE_LINES:
+        lines = lines[:SOURCE_LINES]
+        rest = len(items) - sum(len(line) for line in lines)
+        while lines[-1] and len(" · ".join(lines[-1]) + f" … +{rest} more") > width:
+            lines[-1].pop()
+            rest += 1
+    text = Text("\n".join(" · ".join(line) for line in lines))
+    if rest:
+        text.append(f" … +{rest} more", style="dim")
+    return text

@@ -12,9 +12,10 @@ Grammar (keywords are lower-case)::
     OP       := "<" | "<=" | ">" | ">=" | "==" | "!="
 
 A DURATION ("2 months", "10 days") is a number of weeks, converted by ``timeunits`` so the
-rule base has one time arithmetic. A bare NAME is allowed only for a true/false fact. Evaluation is Kleene logic: a comparison
-that involves a missing fact is *unknown*; ``false and unknown`` is false and ``true or
-unknown`` is true. Every comparison evaluated is recorded with the actual values.
+rule base has one time arithmetic. A bare NAME is allowed only for a true/false fact.
+Evaluation is Kleene logic: a comparison that involves a missing fact is *unknown*;
+``false and unknown`` is false and ``true or unknown`` is true. Every comparison evaluated
+is recorded with the actual values.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from switchadvisor import __version__
+from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
     Alternative,
     Assessment,
@@ -34,7 +34,6 @@ from switchadvisor.conditions import Value, evaluate, render
 from switchadvisor.errors import InputError
 from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value, parse_facts
 from switchadvisor.names import NameIndex, Resolved
-from switchadvisor import timeunits
 from switchadvisor.rulebase import (
     CONDITION_FACTS,
     FIGURE_WORDS,
@@ -269,24 +268,22 @@ def _evaluate_rule(rule: Rule, context: _Context, fired: list[FiredFinding],
     missing = context.missing_templates(finding.message)
     if missing:
         # A message that would quote a figure this drug does not have is never printed
-        # with a gap in it: the finding is not evaluated, and says which figure is missing.
+        # with a gap in it: unless its condition is false or itself undecided, the finding
+        # is not evaluated, and says which figure is missing.
         evaluation = (evaluate(rule.condition, context.lookup, context.describe)
                       if rule.condition is not None else None)
-        if evaluation is not None and evaluation.result is False:
-            not_fired.append(NotFired(
-                **common, condition=render(rule.condition.root),  # type: ignore[union-attr]
-                trace=[TraceStep(text=step.text, result=step.result)
-                       for step in evaluation.trace]))
+        if evaluation is None or evaluation.result is True:
+            reasons = [context.missing_figure(name) for name in missing]
+            not_evaluated.append(NotEvaluated(
+                **common,
+                condition=render(rule.condition.root) if rule.condition is not None
+                else "always",
+                needs=missing, options=[f"none: {reason}" for reason in reasons],
+                decides=f"needs a verified figure: {'; '.join(reasons)}",
+                trace=[TraceStep(text=reason, result=None) for reason in reasons],
+                evidence=list(finding.evidence),
+                counter_evidence=list(finding.counter_evidence)))
             return
-        reasons = [context.missing_figure(name) for name in missing]
-        not_evaluated.append(NotEvaluated(
-            **common,
-            condition=render(rule.condition.root) if rule.condition is not None else "always",
-            needs=missing, options=[f"none: {reason}" for reason in reasons],
-            decides=f"needs a verified figure: {'; '.join(reasons)}",
-            trace=[TraceStep(text=reason, result=None) for reason in reasons],
-            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
-        return
     if rule.condition is None:
         fired.append(FiredFinding(
             **common, message=context.message(finding.message), condition=None,
@@ -369,7 +366,7 @@ def _bound(value: Duration | dict[str, Duration] | str | None, context: _Context
     upper = context.upper(value)
     source = f"{context.drugs[side].name}'s {FIGURE_WORDS[figure]}"
     if upper is not None:
-        return Bound(weeks=upper.time.weeks, text=upper.describe(), source=source), upper.time
+        return Bound(weeks=upper.time.weeks, text=upper.time.text, source=source), upper.time
     return Bound(weeks=None, text=context.missing_figure(value), source=source), None
 
 

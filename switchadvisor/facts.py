@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from switchadvisor import timeunits
 from switchadvisor.conditions import FactSpec, FactType
 from switchadvisor.errors import InputError
-from switchadvisor import timeunits
 
 COUNT_UNIT = "×10⁹/L"
 DEFAULT_LLN = 1.0
@@ -151,10 +151,7 @@ def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
     number = float(match.group("number"))
     unit = _UNIT_LETTER[(match.group("unit") or "w").lower()[0]]
     weeks = timeunits.to_weeks(number, unit)
-    if unit == "week":
-        read = f"{number:g} weeks"
-    else:
-        read = f"{number:g} {unit}s = {weeks:.1f} weeks"
+    read = f"{number:g} {unit}s" + ("" if unit == "week" else f" = {weeks:.1f} weeks")
     if not math.isfinite(weeks) or weeks < 0 or weeks > MAX_WEEKS:
         raise InputError(f"{option}: {raw!r} is out of range", option=option,
                          accepted=accepted)

@@ -179,7 +179,7 @@ def test_a_rule_needing_an_upper_bound_says_which_is_missing(
 GARBLED = re.compile(
     r"up to no verified|(?<!There )is no verified figure|\(no verified figure\)"
     r"|lasts no verified"
-    r"|This applies if|within up to|\{(?:from|to)\.[a-z_.]+\}")
+    r"|This applies if|within up to|give none|\{(?:from|to)\.[a-z_.]+\}")
 
 
 def _user_texts(result: Assessment, *, about_starting_drug: bool = True) -> list[str]:

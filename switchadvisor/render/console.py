@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from switchadvisor.assessment import Assessment, EvidenceOut, WashoutPosition
+from switchadvisor.render import options_text
 from switchadvisor.rulebase import Layer, Severity
 
 SEVERITY_STYLE = {
@@ -164,7 +165,7 @@ def _not_evaluated(assessment: Assessment) -> Text:
         text.append_text(severity_label(item.severity))
         text.append(f" {item.title}", style="bold")
         text.append(f"\n    not evaluated: needs {', '.join(item.needs)}")
-        text.append(f" — give {', '.join(item.options)}")
+        text.append(f" — {options_text(item.options)}")
         for step in item.trace:
             if step.result is not None:
                 text.append(f"\n    known: {step.text}", style="dim")

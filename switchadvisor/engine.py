@@ -126,6 +126,8 @@ class _Context:
         """Why a figure name has no value for this switch, as a clause for the user."""
         side, figure = name.split(".")[:2]
         drug = self.drugs[side]
+        if figure not in FIGURE_WORDS:
+            return f"{drug.name}'s class gives no {figure.replace('_', ' ')}"
         return drug.after_stopping.no_upper_bound(figure, drug.name)
 
     def missing_templates(self, text: str) -> list[str]:

@@ -321,14 +321,23 @@ class AfterStopping(RuleModel):
     def no_upper_bound(self, name: str, drug_name: str) -> str:
         """Why a condition needing an upper bound cannot be decided, in one clause."""
         what = FIGURE_WORDS[name]
-        grouped: dict[str, list[str]] = {}
-        for figure in self.named(name):
-            grouped.setdefault(figure.name, []).append(figure.describe())
-        others = [f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items()]
+        others = _grouped(self.named(name))
         if others:
-            return (f"no verified upper bound for {drug_name}'s {what} "
-                    f"({'; '.join(others)})")
+            return f"no verified upper bound for {drug_name}'s {what} ({others})"
+        unrelated = _grouped([figure for figure in self.figures
+                              if figure.measure is not Measure.REBOUND_ONSET])
+        if name == IMMUNE_EFFECT and unrelated:
+            return (f"no verified figure for {drug_name}'s {what} (its figures measure "
+                    f"something else: {unrelated})")
         return f"no verified figure for {drug_name}'s {what}"
+
+
+def _grouped(figures: list[DrugFigure]) -> str:
+    """Figures in words, grouped by name: "B-cell repletion: median 3 months, mean 6 months"."""
+    grouped: dict[str, list[str]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.name, []).append(figure.describe())
+    return "; ".join(f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items())
 
 
 class BeforeStarting(RuleModel):

@@ -197,7 +197,8 @@ class Assessment(_Out):
         description="Highest severity still possible given the facts not given."
     )
     washout: Washout | None
-    figures: list[Figure] = Field(description="Timing figures of the two drugs.")
+    figures: list[Figure] = Field(description="The stopping drug's figures after stopping, "
+                                  "each with what it measures and its statistic.")
     findings: list[FiredFinding]
     not_evaluated: list[NotEvaluated]
     not_fired: list[NotFired]

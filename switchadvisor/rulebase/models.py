@@ -314,7 +314,7 @@ class AfterStopping(RuleModel):
             longest = self.upper(name)
             if longest is None:
                 return None
-            return f"{longest.describe()} ({FIGURE_WORDS[longest.name]})"
+            return f"{longest.describe()} (its figure for {FIGURE_WORDS[longest.name]})"
         figures = self.named(name)
         return ", ".join(figure.describe() for figure in figures) if figures else None
 

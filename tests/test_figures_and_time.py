@@ -247,3 +247,23 @@ def test_validation_rejects_a_figure_that_does_not_say_what_it_is(
         mini_copy: Path, old: str, new: str, fragment: str) -> None:
     error = _load_with(mini_copy, "drugs.yaml", old, new)
     assert any(fragment in problem.message for problem in error.problems), error.problems
+
+
+def test_validation_rejects_a_per_drug_bound_for_a_drug_outside_the_class(
+        mini_copy: Path) -> None:
+    error = _load_with(mini_copy, "pathways/s1p-modulator--purine-analogue.yaml",
+                       "min: from.lymphocyte_recovery.upper", "max: {cladribine: 2 months}")
+    [problem] = error.problems
+    assert problem.code == "unknown-drug"
+    assert "'cladribine' is not a drug of class 's1p-modulator'" in problem.message
+
+
+def test_a_per_drug_bound_applies_only_to_its_drug(shipped_rulebase: RuleBase) -> None:
+    fingolimod = check(shipped_rulebase, "fingolimod", "dimethyl-fumarate",
+                       {"weeks_since_stop": "10"}).washout
+    siponimod = check(shipped_rulebase, "siponimod", "dimethyl-fumarate",
+                      {"weeks_since_stop": "10"}).washout
+    assert fingolimod is not None and fingolimod.position is WashoutPosition.LATE
+    assert fingolimod.window == "up to 2 months (8.7 weeks)"
+    assert siponimod is not None and siponimod.position is WashoutPosition.UNKNOWN
+    assert "no evidence on gap length after Siponimod" in siponimod.explanation

@@ -59,17 +59,19 @@ class FactReading(_Out):
 
 
 class Bound(_Out):
-    weeks: float | None = Field(description="None when the figure is not verified.")
-    text: str = Field(description="As written in the evidence, or 'no verified figure'.")
+    weeks: float | None = Field(description="None when no verified upper bound exists.")
+    text: str = Field(description="As written in the evidence ('2 months', 'up to 2 months'), "
+                      "or a sentence saying which upper bound is missing.")
     source: str | None = Field(
-        None, description="The drug figure it comes from, e.g. \"Fingolimod's elimination "
-        "after stopping\"; None for a fixed duration.")
+        None, description="The drug figure it comes from, e.g. \"Fingolimod's presence in "
+        "the body after stopping\"; None for a fixed duration.")
 
 
 class Washout(_Out):
     min: Bound | None
     max: Bound | None
-    window: str = Field(description="The window in words, e.g. '4 weeks to 8 weeks'.")
+    window: str = Field(description="The window in its source's unit with weeks beside, e.g. "
+                        "'1–2 months (4.3–8.7 weeks)'.")
     basis: str
     evidence: list[str]
     layer: Layer
@@ -143,19 +145,22 @@ FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "ran
 
 
 class Figure(_Out):
-    name: str
-    drug: str
-    text: str = Field(description="e.g. 'up to 2 months', or 'no verified figure'.")
+    """One figure of the stopping drug; a drug may have several with the same name. A figure
+    the rule base does not have is absent (renderers say "no verified figure")."""
+
+    name: str = Field(description="Figure id, e.g. 'lymphocyte_recovery'.")
+    drug: str = Field(description="Drug id.")
+    measure: FigureMeasure = Field(description="What the figure measures.")
+    statistic: FigureStatistic = Field(description="What kind of number it is.")
+    weeks: float | None = Field(
+        description="In weeks: the value (upper-bound, median, mean, typical), the time point "
+        "(share-by-time) or the upper end (range).")
+    low_weeks: float | None = Field(None, description="Lower end of a range, else None.")
+    share: float | None = Field(None, description="Percent of patients (share-by-time only).")
+    text: str = Field(description="Keeps the statistic: 'median 72 weeks', '80% by 12 months', "
+                      "'up to 2 months'.")
     evidence: list[str]
     note: str | None = None
-    # The figure contract (COMMON.md); optional until every figure carries it.
-    measure: FigureMeasure | None = Field(None, description="What the figure measures.")
-    statistic: FigureStatistic | None = Field(None, description="What kind of number it is.")
-    weeks: float | None = Field(
-        None, description="Weeks: the value (upper-bound, median, mean, typical), the time "
-        "point (share-by-time) or the upper end (range).")
-    low_weeks: float | None = Field(None, description="The lower end of a range, else None.")
-    share: float | None = Field(None, description="Percent of patients (share-by-time only).")
 
 
 class EvidenceOut(_Out):
@@ -201,7 +206,8 @@ class Assessment(_Out):
         description="Highest severity still possible given the facts not given."
     )
     washout: Washout | None
-    figures: list[Figure] = Field(description="Timing figures of the two drugs.")
+    figures: list[Figure] = Field(description="The stopping drug's figures after stopping, "
+                                  "each with what it measures and its statistic.")
     findings: list[FiredFinding]
     not_evaluated: list[NotEvaluated]
     not_fired: list[NotFired]

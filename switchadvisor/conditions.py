@@ -7,13 +7,15 @@ Grammar (keywords are lower-case)::
     and      := unary ("and" unary)*
     unary    := "not" unary | primary
     primary  := "(" expr ")" | operand [ OP operand | ["not"] "in" list ]
-    operand  := NUMBER | STRING | "true" | "false" | NAME
+    operand  := NUMBER | DURATION | STRING | "true" | "false" | NAME
     list     := "[" literal ("," literal)* "]"
     OP       := "<" | "<=" | ">" | ">=" | "==" | "!="
 
-A bare NAME is allowed only for a true/false fact. Evaluation is Kleene logic: a comparison
-that involves a missing fact is *unknown*; ``false and unknown`` is false and ``true or
-unknown`` is true. Every comparison evaluated is recorded with the actual values.
+A DURATION ("2 months", "10 days") is a number of weeks, converted by ``timeunits`` so the
+rule base has one time arithmetic. A bare NAME is allowed only for a true/false fact.
+Evaluation is Kleene logic: a comparison that involves a missing fact is *unknown*;
+``false and unknown`` is false and ``true or unknown`` is true. Every comparison evaluated
+is recorded with the actual values.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from switchadvisor import timeunits
 
 Value = float | str | bool
 Truth = bool | None  # None means unknown
@@ -76,6 +80,8 @@ class Literal_:
     column: int
     origin: str | None = None
     """The fact this value was substituted for, when partial evaluation replaced a name."""
+    text: str | None = None
+    """A duration as written ("2 months"); its value is in weeks (``timeunits``)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,7 @@ Node = Compare | Member | FactIsTrue | Const | Not | And | Or
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
+  | (?P<duration>\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?)\b)
   | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
   | (?P<string>"[^"\\]*"|'[^'\\]*')
   | (?P<op><=|>=|==|!=|<|>)
@@ -146,7 +153,7 @@ _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
 @dataclass(frozen=True)
 class _Token:
-    kind: Literal["number", "string", "op", "punct", "name", "keyword", "end"]
+    kind: Literal["number", "duration", "string", "op", "punct", "name", "keyword", "end"]
     text: str
     column: int
 
@@ -269,6 +276,10 @@ class _Parser:
         if token.kind == "number":
             self.advance()
             return Literal_(float(token.text), token.column)
+        if token.kind == "duration":
+            self.advance()
+            _, _, weeks = timeunits.parse_duration(token.text)
+            return Literal_(weeks, token.column, text=" ".join(token.text.split()))
         if token.kind == "string":
             self.advance()
             return Literal_(token.text[1:-1], token.column)
@@ -486,6 +497,9 @@ class _Words:
             if value is None:
                 return self.missing(operand.name)
             return f"{self.label(operand.name)} {self.describe(operand.name, value)}"
+        duration = _duration_text(operand)  # "2 months (8.7 weeks)", as the rule wrote it
+        if duration is not None:
+            return duration
         if fact is not None and isinstance(operand.value, float):
             return self.describe(fact, operand.value)
         return _literal_text(operand.value)
@@ -507,6 +521,12 @@ def _compare_values(left: Value, op: str, right: Value) -> bool:
         ">": left > right,
         ">=": left >= right,
     }[op]
+
+
+def _duration_text(literal: Literal_) -> str | None:
+    if literal.text is None or not isinstance(literal.value, float):
+        return None
+    return f"{literal.text} ({timeunits.format_weeks(literal.value)} weeks)"
 
 
 def _literal_text(value: Value) -> str:
@@ -639,6 +659,9 @@ def render(node: Node, describe: Describe | None = None, label: Label | None = N
 
     def value_text(name: str | None, literal: Literal_) -> str:
         described = literal.origin or name
+        duration = _duration_text(literal)
+        if duration is not None and literal.origin is None:
+            return duration
         if describe is not None and described is not None:
             text = describe(described, literal.value)
             if label is not None and literal.origin is not None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from switchadvisor import __version__
+from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
     Alternative,
     Assessment,
@@ -45,16 +45,18 @@ from switchadvisor.names import NameIndex, Resolved
 from switchadvisor.rulebase import (
     CONDITION_FACTS,
     FIGURE_WORDS,
-    FIGURES,
     Drug,
+    DrugClass,
+    DrugFigure,
     Duration,
     Layer,
     PathwayRules,
-    Period,
     Rule,
     RuleBase,
     Severity,
+    Statistic,
 )
+from switchadvisor.timeunits import format_weeks
 
 NO_FIGURE = "no verified figure"
 
@@ -101,38 +103,40 @@ _FACT_WORDS = {
     "pregnancy_planned": "pregnancy planned",
     "jcv": "anti-JCV antibody status",
 }
-_BOUND_WORDS = {"min": "at least ", "median": "median ", "max": "up to "}
 
 
 class _Context:
     """Fact lookup and wording for one switch: patient facts plus the two drugs' figures."""
 
-    def __init__(self, from_drug: Drug, to_drug: Drug, facts: Facts) -> None:
+    def __init__(self, from_drug: Drug, to_drug: Drug, facts: Facts,
+                 classes: Mapping[str, DrugClass] | None = None) -> None:
         self.drugs = {"from": from_drug, "to": to_drug}
         self.facts = facts
+        self.classes = classes or {}
 
-    def figure(self, side: str, figure: str) -> str:
-        return self.drugs[side].after_stopping.describe_figure(figure) or NO_FIGURE
-
-    def duration(self, name: str) -> Duration | None:
-        side, figure, bound = name.split(".")
-        return self.drugs[side].after_stopping.duration(figure, bound)
+    def upper(self, name: str) -> DrugFigure | None:
+        """The verified upper bound a ``<side>.<figure>.upper`` name refers to, if any."""
+        side, figure, _ = name.split(".")
+        return self.drugs[side].after_stopping.upper(figure)
 
     def lookup(self, name: str) -> Value | None:
         if name in PATIENT_FACTS:
             return self.facts.value(name)
-        duration = self.duration(name)
-        return duration.weeks if duration is not None else None
+        side, attribute = name.split(".", 1)
+        if attribute == "lymphocyte_effect":
+            drug_class = self.classes.get(self.drugs[side].class_)
+            return drug_class.lymphocyte_effect.value if drug_class is not None else None
+        upper = self.upper(name)
+        return upper.time.weeks if upper is not None else None
 
     def describe(self, name: str, value: Value) -> str:
         if name in PATIENT_FACTS:
             return describe_value(name, value, self.facts)
         if name in CONDITION_FACTS and isinstance(value, float):
-            duration = self.duration(name)
-            if duration is not None and duration.weeks == value:
-                bound = _BOUND_WORDS.get(name.rsplit(".", 1)[1], "")
-                return f"{value:.1f} weeks ({bound}{duration.text})"
-            return f"{value:g} weeks"
+            upper = self.upper(name)
+            if upper is not None and upper.time.weeks == value:
+                return f"{format_weeks(value)} weeks ({upper.describe()})"
+            return f"{format_weeks(value)} weeks"
         return str(value)
 
     # -- trace wording: facts named in clinical words, never as condition names
@@ -142,29 +146,48 @@ class _Context:
         stopping"."""
         if name in _FACT_WORDS:
             return _FACT_WORDS[name]
-        if name.count(".") == 2:
-            side, figure, _ = name.split(".")
-            if side in self.drugs:
-                words = FIGURE_WORDS.get(figure, figure.replace("_", " "))
-                return f"{self.drugs[side].name}'s {words}"
+        side, _, rest = name.partition(".")
+        if side in self.drugs and rest:
+            figure = rest.split(".")[0]
+            words = FIGURE_WORDS.get(figure, figure.replace("_", " "))
+            return f"{self.drugs[side].name}'s {words}"
         return name.replace("_", " ")
 
     def unknown(self, name: str) -> str:
         """Why a fact has no value: not given, or no verified figure in the rule base."""
         if name in PATIENT_FACTS:
             return f"{self.label(name)}: not given"
-        return f"{self.label(name)}: {NO_FIGURE}"
+        return self.missing_figure(name)
+
+    def missing_figure(self, name: str) -> str:
+        """Why a figure name has no value for this switch, as a clause for the user."""
+        side, figure = name.split(".")[:2]
+        drug = self.drugs[side]
+        if figure not in FIGURE_WORDS:
+            return f"{drug.name}'s class gives no {figure.replace('_', ' ')}"
+        return drug.after_stopping.no_upper_bound(figure, drug.name)
+
+    def missing_templates(self, text: str) -> list[str]:
+        """Figure placeholders in a message that this switch's drugs have no figure for."""
+        return [f"{side}.{figure}" for side, figure in _TEMPLATE.findall(text)
+                if figure != "name"
+                and self.drugs[side].after_stopping.describe(figure) is None]
 
     def message(self, text: str) -> str:
-        """Fill {from.name}, {to.elimination}, … with this switch's drugs and figures."""
+        """Fill {from.name}, {to.plasma_level}, … with this switch's drugs and figures."""
 
         def substitute(match: re.Match[str]) -> str:
             side, attribute = match.group(1), match.group(2)
             if attribute == "name":
                 return self.drugs[side].name
-            return self.figure(side, attribute)
+            described = self.drugs[side].after_stopping.describe(attribute)
+            assert described is not None, "missing figures are caught before rendering"
+            return described
 
-        return re.sub(r"\{(from|to)\.([a-z_]+)\}", substitute, " ".join(text.split()))
+        return _TEMPLATE.sub(substitute, " ".join(text.split()))
+
+
+_TEMPLATE = re.compile(r"\{(from|to)\.([a-z_]+)\}")
 
 
 # -------------------------------------------------------------------------------- assess
@@ -202,7 +225,7 @@ def assess(
     elif fact_values:
         raise InputError("give facts either as a Facts object or as values, not both")
     from_drug, to_drug = switch.from_.drug, switch.to.drug
-    context = _Context(from_drug, to_drug, facts)
+    context = _Context(from_drug, to_drug, facts, rulebase.classes)
     layers = _compose(rulebase, from_drug, to_drug)
     rules = [rule for _, rules in layers for rule in rules]
     superseding = {target: rule.finding.id for rule in rules for target in rule.finding.supersedes}
@@ -295,6 +318,25 @@ def _evaluate_rule(rule: Rule, context: _Context, fired: list[FiredFinding],
     finding = rule.finding
     common = {"id": finding.id, "severity": finding.severity, "title": finding.title,
               "layer": rule.layer, "origin": rule.origin}
+    missing = context.missing_templates(finding.message)
+    if missing:
+        # A message that would quote a figure this drug does not have is never printed
+        # with a gap in it: unless its condition is false or itself undecided, the finding
+        # is not evaluated, and says which figure is missing.
+        evaluation = (evaluate(rule.condition, context.lookup, context.describe)
+                      if rule.condition is not None else None)
+        if evaluation is None or evaluation.result is True:
+            reasons = [context.missing_figure(name) for name in missing]
+            not_evaluated.append(NotEvaluated(
+                **common,
+                condition=render(rule.condition.root) if rule.condition is not None
+                else "always",
+                needs=missing, options=[f"none: {reason}" for reason in reasons],
+                decides=f"needs a verified figure: {'; '.join(reasons)}",
+                trace=[TraceStep(text=reason, result=None) for reason in reasons],
+                evidence=list(finding.evidence),
+                counter_evidence=list(finding.counter_evidence)))
+            return
     if rule.condition is None:
         fired.append(FiredFinding(
             **common, message=context.message(finding.message), condition=None,
@@ -331,9 +373,7 @@ def _options(missing: Sequence[str], context: _Context) -> list[str]:
             elif name == "pregnancy_planned":
                 option = "--pregnancy-planned / --no-pregnancy-planned"
         else:
-            side, figure, _ = name.split(".")
-            option = (f"none: {context.drugs[side].name} has {NO_FIGURE} for "
-                      f"{FIGURE_WORDS[figure]}")
+            option = f"none: {context.missing_figure(name)}"
         if option not in options:
             options.append(option)
     return options
@@ -348,40 +388,66 @@ def _washout(pathways: Sequence[PathwayRules], context: _Context) -> Washout | N
         return None
     spec = chosen.pathway.washout
     assert spec is not None
-    low = _bound(spec.min, context)
-    high = _bound(spec.max, context)
+    notes: list[str] = []
+    low, low_duration = _bound(spec.min, context, notes)
+    high, high_duration = _bound(spec.max, context, notes)
     weeks = context.facts.weeks_since_stop
     position, explanation = _position(weeks, low, high)
-    return Washout(min=low, max=high, window=_window_text(low, high),
+    if notes:
+        explanation = f"{explanation}; {'; '.join(notes)}"
+    return Washout(min=low, max=high, window=_window_text(low, high, low_duration,
+                                                          high_duration),
                    basis=context.message(spec.basis),
                    evidence=list(spec.evidence), layer=chosen.layer,
                    origin=_pathway_name(chosen), weeks_since_stop=weeks, position=position,
                    explanation=explanation)
 
 
-def _bound(value: Duration | str | None, context: _Context) -> Bound | None:
+def _bound(value: Duration | dict[str, Duration] | str | None, context: _Context,
+           notes: list[str]) -> tuple[Bound | None, Duration | None]:
+    """A washout bound for this switch, with the duration it was written as."""
     if value is None:
-        return None
+        return None, None
     if isinstance(value, Duration):
-        return Bound(weeks=value.weeks, text=value.text)
+        return Bound(weeks=value.weeks, text=value.text), value
+    drug = context.drugs["from"]
+    if isinstance(value, dict):
+        duration = value.get(drug.id)
+        if duration is None:
+            notes.append(f"no evidence on gap length after {drug.name}, so this bound is "
+                         "not set for it (see the basis)")
+            return None, None
+        return Bound(weeks=duration.weeks, text=duration.text), duration
     side, figure, _ = value.split(".")
-    duration = context.duration(value)
+    upper = context.upper(value)
     source = f"{context.drugs[side].name}'s {FIGURE_WORDS[figure]}"
-    if duration is not None:
-        return Bound(weeks=duration.weeks, text=duration.text, source=source)
-    return Bound(weeks=None, text=NO_FIGURE, source=source)
+    if upper is not None:
+        return Bound(weeks=upper.time.weeks, text=upper.time.text, source=source), upper.time
+    return Bound(weeks=None, text=context.missing_figure(value), source=source), None
 
 
-def _window_text(low: Bound | None, high: Bound | None) -> str:
-    if low and high:
-        text = f"{low.text} to {high.text}"
-    elif high:
-        text = f"up to {high.text}"
-    elif low:
-        text = f"at least {low.text}"
+def _window_text(low: Bound | None, high: Bound | None, low_duration: Duration | None,
+                 high_duration: Duration | None) -> str:
+    """The window in its source's unit, with weeks beside: "1–2 months (4.3–8.7 weeks)"."""
+    if low_duration and high_duration:
+        units = {low_duration.unit, high_duration.unit}
+        text = timeunits.span_text((low_duration.number, low_duration.unit),
+                                   (high_duration.number, high_duration.unit))
+        text = timeunits.weeks_beside(text, [low_duration.weeks, high_duration.weeks],
+                                      "week" if units == {"week"} else "other")
+    elif high_duration:
+        text = "up to " + timeunits.weeks_beside(high_duration.text, [high_duration.weeks],
+                                                 high_duration.unit)
+    elif low_duration:
+        text = "at least " + timeunits.weeks_beside(low_duration.text, [low_duration.weeks],
+                                                    low_duration.unit)
     else:
-        return "no fixed window (see the basis)"
-    sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
+        text = "no fixed window (see the basis)"
+    undecided = [bound.text for bound in (low, high) if bound is not None and bound.weeks is None]
+    if undecided:
+        text = f"{text}; {'; '.join(undecided)}"
+    sources = list(dict.fromkeys(bound.source for bound in (low, high)
+                                 if bound and bound.source and bound.weeks is not None))
     return f"{text} ({'; '.join(sources)})" if sources else text
 
 
@@ -392,16 +458,16 @@ def _position(weeks: float | None, low: Bound | None,
     if weeks is None:
         return (WashoutPosition.UNKNOWN,
                 "give --weeks-since-stop or --stopped to place the gap in the window")
-    gap = f"{weeks:.1f} weeks since stopping"
+    gap = f"{format_weeks(weeks)} weeks since stopping"
     if low is not None and low.weeks is not None and weeks < low.weeks:
         return (WashoutPosition.TOO_EARLY,
-                f"{gap} < {low.weeks:.1f} weeks ({low.text}): too early")
+                f"{gap} < {format_weeks(low.weeks)} weeks ({low.text}): too early")
     if high is not None and high.weeks is not None and weeks > high.weeks:
-        return WashoutPosition.LATE, f"{gap} > {high.weeks:.1f} weeks ({high.text}): late"
+        return (WashoutPosition.LATE,
+                f"{gap} > {format_weeks(high.weeks)} weeks ({high.text}): late")
     undecided = [bound for bound in (low, high) if bound is not None and bound.weeks is None]
     if undecided:
-        return (WashoutPosition.UNKNOWN,
-                f"{gap}; the window has a bound with {NO_FIGURE} ({undecided[0].text})")
+        return WashoutPosition.UNKNOWN, f"{gap}; {undecided[0].text}"
     return WashoutPosition.WITHIN, f"{gap}: within the window"
 
 
@@ -427,40 +493,19 @@ def _alternatives(rulebase: RuleBase, pathways: Sequence[PathwayRules],
 
 
 def _figures(drug: Drug) -> list[Figure]:
+    """The stopping drug's figures, each with what it measures and what statistic it is."""
     figures = []
-    for name in FIGURES:
-        period = drug.after_stopping.figure(name)
-        if period is None and name in {"b_cell_repletion", "rebound_window"}:
-            continue  # shown only where the drug has one
+    for figure in drug.after_stopping.figures:
+        is_range = figure.statistic is Statistic.RANGE
         figures.append(Figure(
-            name=name, drug=drug.id,
-            text=period.describe() if period is not None else NO_FIGURE,
-            evidence=list(period.evidence) if period is not None else [],
-            note=" ".join(period.note.split()) if period is not None and period.note else None,
-            **_figure_contract(name, period),
+            name=figure.name, drug=drug.id, measure=figure.measure.value,
+            statistic=figure.statistic.value, weeks=figure.time.weeks,
+            low_weeks=figure.low.weeks if is_range and figure.low is not None else None,
+            share=figure.share, text=figure.describe(), evidence=list(figure.evidence),
+            note=" ".join(figure.note.split()) if figure.note else None,
         ))
     return figures
 
-
-# ADAPTER (h9b, issue 9): fills the figure contract's measure/statistic/weeks from today's
-# min/median/max so the timeline can be built and tested; h7a's figure contract replaces it.
-_ADAPTER_MEASURES = {"elimination": "drug-present", "lymphocyte_recovery": "lymphocytes-lln",
-                     "b_cell_repletion": "b-cells-repleted", "rebound_window": "rebound-onset"}
-
-
-def _figure_contract(name: str, period: Period | None) -> dict[str, object]:
-    if period is None or (period.note or "").startswith("Not a complete range"):
-        return {}  # alemtuzumab's 6/12 months are shares of patients, not a range: not drawn
-    if period.min is not None and period.max is not None:
-        statistic, weeks, low = "range", period.max.weeks, period.min.weeks
-    elif period.max is not None:
-        statistic, weeks, low = "upper-bound", period.max.weeks, None
-    elif period.median is not None:
-        statistic, weeks, low = "median", period.median.weeks, None
-    else:
-        return {}  # "at least …" has no statistic in the contract
-    return {"measure": _ADAPTER_MEASURES[name], "statistic": statistic, "weeks": weeks,
-            "low_weeks": low}
 
 
 def _cited(fired: Iterable[FiredFinding], not_evaluated: Iterable[NotEvaluated],

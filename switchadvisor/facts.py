@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from switchadvisor import timeunits
 from switchadvisor.conditions import FactSpec, FactType
 from switchadvisor.errors import InputError
 
@@ -21,7 +22,7 @@ COUNT_UNIT = "×10⁹/L"
 DEFAULT_LLN = 1.0
 MAX_COUNT = 50.0
 """Counts above this (in ×10⁹/L) are impossible input; bare numbers above it are cells/µL."""
-WEEKS_PER_MONTH = 365.25 / 12 / 7
+WEEKS_PER_MONTH = timeunits.WEEKS_PER_MONTH
 MAX_WEEKS = 520.0
 
 DiseaseActivity = Literal["none", "active", "highly-active"]
@@ -218,12 +219,15 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
 # --------------------------------------------------------------------------------- times
 
 _DURATION = re.compile(
-    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?)?\s*$", re.IGNORECASE
+    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?|y|yr|yrs|years?)?\s*$",
+    re.IGNORECASE,
 )
+_UNIT_LETTER = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
 
 def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
-    """Read a time since stopping (weeks by default; days and months accepted)."""
+    """Read a time since stopping (weeks by default; days, months and years accepted),
+    converted by ``timeunits`` like every duration in the rule base."""
     raw = str(text).strip()
     match = _DURATION.match(raw)
     accepted = f"0 to {MAX_WEEKS:g} weeks, e.g. 6, 6w, 42d, 2 months"
@@ -231,14 +235,9 @@ def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
         raise InputError(f"{option}: cannot read {raw!r} as a time", option=option,
                          accepted=accepted)
     number = float(match.group("number"))
-    unit = (match.group("unit") or "w").lower()
-    if unit.startswith("d"):
-        weeks, read = number / 7.0, f"{number:g} days = {number / 7.0:.1f} weeks"
-    elif unit.startswith("m"):
-        weeks = number * WEEKS_PER_MONTH
-        read = f"{number:g} months = {weeks:.1f} weeks"
-    else:
-        weeks, read = number, f"{number:g} weeks"
+    unit = _UNIT_LETTER[(match.group("unit") or "w").lower()[0]]
+    weeks = timeunits.to_weeks(number, unit)
+    read = f"{number:g} {unit}s" + ("" if unit == "week" else f" = {weeks:.1f} weeks")
     if not math.isfinite(weeks) or weeks < 0 or weeks > MAX_WEEKS:
         raise InputError(f"{option}: {raw!r} is out of range", option=option,
                          accepted=accepted)
@@ -263,7 +262,7 @@ def weeks_between(stopped: dt.date, on: dt.date, *, today: dt.date) -> tuple[flo
             accepted=f"a date on or before {on.isoformat()}",
         )
     days = (on - stopped).days
-    weeks = days / 7.0
+    weeks = timeunits.to_weeks(days, "day")
     if weeks > MAX_WEEKS:
         raise InputError(f"--stopped: {stopped.isoformat()} is more than 10 years ago",
                          option="--stopped", accepted=f"within {MAX_WEEKS:g} weeks of --on")

@@ -30,7 +30,6 @@ from switchadvisor.rulebase import (
     RuleBase,
 )
 
-FIGURE_NAMES = ("elimination", "lymphocyte_recovery", "b_cell_repletion", "rebound_window")
 """The figures a drug is described by, in order (a missing one has no verified figure)."""
 
 PATIENT_WORDS = {
@@ -290,10 +289,8 @@ def drug_info(rulebase: RuleBase, drug_id: str) -> DrugInfo:
     pathways = [f"{a}--{b}" for a, b in rulebase.pathways
                 if drug_id in (a, b) or drug.class_ in (a, b)]
     refs: list[str] = []
-    for name in FIGURE_NAMES:
-        period = drug.after_stopping.figure(name)
-        if period is not None:
-            refs += period.evidence
+    for figure in drug.after_stopping.figures:
+        refs += figure.evidence
     findings = [*drug.after_stopping.findings, *drug.before_starting.findings]
     for finding in findings:
         refs += [*finding.evidence, *finding.counter_evidence]
@@ -330,10 +327,9 @@ def evidence_info(rulebase: RuleBase, evidence_id: str) -> EvidenceInfo:
             if evidence_id in alternative.evidence:
                 cited_for.append(f"alternative {alternative.to} in {a}--{b}")
     for drug in rulebase.drugs.values():
-        for name in FIGURE_NAMES:
-            period = drug.after_stopping.figure(name)
-            if period is not None and evidence_id in period.evidence:
-                cited_for.append(f"{drug.id} {name.replace('_', ' ')}")
+        for figure in drug.after_stopping.figures:
+            if evidence_id in figure.evidence:
+                cited_for.append(f"{drug.id} {figure.name.replace('_', ' ')}")
     for drug_class in rulebase.classes.values():
         if evidence_id in drug_class.evidence:
             cited_for.append(f"class {drug_class.id}")

@@ -73,7 +73,8 @@ def hand_built(**update: Any) -> Assessment:
                         origin="fingolimod→alemtuzumab", weeks_since_stop=None,
                         position=WashoutPosition.UNKNOWN,
                         explanation="give --weeks-since-stop or --stopped to place the gap"),
-        figures=[Figure(name="elimination", drug="fingolimod", text="up to 2 months",
+        figures=[Figure(name="elimination", drug="fingolimod", measure="drug-present",
+                        statistic="upper-bound", weeks=8.7, text="up to 2 months",
                         evidence=["label-a"])],
         findings=[
             FiredFinding(id="finding-one", severity=Severity.WARNING, title="Early breakthrough",

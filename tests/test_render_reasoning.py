@@ -27,8 +27,9 @@ def test_a_comparison_reads_as_a_clinician_would_say_it(shipped_rulebase: RuleBa
                    weeks_since_stop="6")
     assert ("lymphocytes 600 cells/µL = 0.60 ×10⁹/L is below your lab's lower limit "
             "1.00 ×10⁹/L (default)") in texts
-    assert ("time since the last dose 6 weeks is below Fingolimod's elimination after stopping "
-            "8.7 weeks (up to 2 months)") in texts
+    assert ("time since the last dose 6 weeks is below Fingolimod's presence in the body after "
+            "stopping 8.7 weeks (up to 2 months)") in texts
+    assert "time since the last dose 6 weeks is below 2 months (8.7 weeks)" in texts
 
 
 def test_a_comparison_that_does_not_hold_says_so(shipped_rulebase: RuleBase) -> None:
@@ -41,7 +42,7 @@ def test_a_comparison_that_does_not_hold_says_so(shipped_rulebase: RuleBase) -> 
 def test_missing_facts_and_missing_figures_are_told_apart(shipped_rulebase: RuleBase) -> None:
     texts = _texts(shipped_rulebase, "dimethyl-fumarate", "cladribine", weeks_since_stop="4")
     assert "lymphocytes: not given" in texts
-    assert ("Dimethyl fumarate's longest verified effect after stopping: no verified figure"
+    assert ("no verified figure for Dimethyl fumarate's immune effect after stopping"
             in texts)
 
 

@@ -20,7 +20,7 @@ SWITCHES = [
     ("fingolimod", "cladribine", "--lymphocytes", "900/uL"),
     ("Gilenya", "Tysabri", "--stopped", "2026-10-01", "--on", "2026-11-24"),
     ("fingolimod", "ocrelizumab", "--weeks-since-stop", "6w", "--disease-activity",
-     "highly active", "--age", "40", "--pregnancy-planned", "--jcv", "positive"),
+     "highly active", "--age", "40", "--no-pregnancy-planned", "--jcv", "positive"),
     ("natalizumab", "ocrelizumab", "--weeks-since-stop", "4", "--lymphocytes-lln", "1.2"),
 ]
 REBOUND = "fingolimod-after-stop-rebound"
@@ -139,7 +139,10 @@ def _input(switch: tuple[str, ...]) -> dict[str, Any]:
     args = list(switch[2:])
     while args:
         option = args.pop(0).removeprefix("--").replace("-", "_")
-        raw[option] = True if option == "pregnancy_planned" else args.pop(0)
+        if option in ("pregnancy_planned", "no_pregnancy_planned"):
+            raw["pregnancy_planned"] = option == "pregnancy_planned"
+        else:
+            raw[option] = args.pop(0)
     return raw
 
 

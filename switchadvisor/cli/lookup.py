@@ -53,12 +53,6 @@ LAYER_WORDS = {
     "after-stopping": "after stopping the drug",
     "before-starting": "before starting the drug",
 }
-FIGURE_LABELS = {
-    "elimination": "elimination",
-    "lymphocyte_recovery": "lymphocyte recovery",
-    "b_cell_repletion": "B-cell repletion",
-    "rebound_window": "rebound window",
-}
 
 
 # ------------------------------------------------------------------------------ commands
@@ -328,6 +322,7 @@ def _drug(info: DrugInfo) -> RenderableType:
     from rich.console import Group
 
     from switchadvisor.lookup import figure_text
+    from switchadvisor.rulebase.models import FIGURE_WORDS, IMMUNE_EFFECT
 
     drug = info.drug
     rows: list[tuple[str, str | Text]] = [
@@ -337,7 +332,9 @@ def _drug(info: DrugInfo) -> RenderableType:
         ("aliases", ", ".join(drug.aliases) or "—"),
         ("route", drug.route.value + (" · off-label in MS" if drug.off_label else "")),
     ]
-    for name, label in FIGURE_LABELS.items():
+    for name, label in FIGURE_WORDS.items():
+        if name == IMMUNE_EFFECT:
+            continue  # derived from the others, not a figure of its own
         evidence = sorted({ref for figure in info.figures if figure.name == name
                            for ref in figure.evidence})
         cited = f" [{', '.join(evidence)}]" if evidence else ""

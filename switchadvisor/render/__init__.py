@@ -66,6 +66,15 @@ def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
         assert_never(fmt)
 
 
+def options_text(options: list[str]) -> str:
+    """What would supply the missing facts: "give --weeks-since-stop", or, for a figure the
+    rule base does not have, why none can be given (options starting "none: ")."""
+    give = [option for option in options if not option.startswith("none: ")]
+    none = [option.removeprefix("none: ") for option in options if option.startswith("none: ")]
+    parts = [f"give {', '.join(give)}"] if give else []
+    return "; ".join([*parts, *none])
+
+
 def assert_never(value: object) -> NoReturn:
     """Exhaustiveness guard (typing.assert_never is 3.11+)."""
     raise AssertionError(f"unhandled value: {value!r}")

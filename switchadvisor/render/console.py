@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
+from switchadvisor.render import options_text
 from switchadvisor.rulebase import EvidenceEntry, Layer, Severity
 
 SEVERITY_STYLE = {
@@ -306,7 +307,7 @@ def _not_evaluated(assessment: Assessment) -> Table:
         content = Text()
         content.append(item.title, style="bold")
         content.append(f"\nnot evaluated: needs {', '.join(map(need_words, item.needs))}")
-        content.append(f" — give {' or '.join(item.options)}")
+        content.append(f" — {options_text(item.options)}")
         for step in item.trace:
             if step.result is not None:
                 content.append(f"\nknown: {step.text}", style="dim")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut
+from switchadvisor.render import options_text
 
 
 def _cell(text: str) -> str:
@@ -79,7 +80,7 @@ def render_markdown(assessment: Assessment) -> str:
         lines += ["## Not evaluated", ""]
         for pending in assessment.not_evaluated:
             lines.append(f"- **{pending.severity.value}** {pending.title}: not evaluated, needs "
-                         f"{', '.join(pending.needs)} (give {', '.join(pending.options)}); "
+                         f"{', '.join(pending.needs)} ({options_text(pending.options)}); "
                          f"{pending.decides}.")
         lines.append("")
     if assessment.not_fired:

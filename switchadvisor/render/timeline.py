@@ -317,7 +317,22 @@ def build(assessment: Assessment, *, width: int, plain: bool) -> RenderableType:
         (glyphs.share, "share of patients by then"), (glyphs.window, "start window"),
         (glyphs.here, "you are here")))
     lines.extend(_wrapped("key: " + key, width, dim))
+    if plain:  # words from the rule base ("1–2 months", "×10⁹/L") must be ASCII too
+        lines = [Text(to_ascii(line.plain)) for line in lines]
     return Group(*lines)
+
+
+_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "×": "x", "µ": "u", "⁹": "9",
+                        "≤": "<=", "≥": ">=", "·": "-", "…": "...", "’": "'", "‘": "'",
+                        "“": '"', "”": '"', "α": "a", "β": "b"})
+
+
+def to_ascii(text: str) -> str:
+    """Plain-terminal text: common symbols spelled out, anything else decomposed or dropped."""
+    import unicodedata
+
+    spelled = text.translate(_ASCII)
+    return unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
 
 
 def _wrapped(text: str, width: int, style: str) -> list[Text]:

@@ -11,9 +11,12 @@ from switchadvisor.resources import RuleLocation
 from switchadvisor.rulebase.files import LoadedFile
 from switchadvisor.rulebase.models import (
     CONDITION_FACTS,
+    FIGURE_REFERENCE,
     FIGURES,
+    IMMUNE_EFFECT,
     PLACEHOLDER,
     TEMPLATE_FIELDS,
+    UPPER,
     Drug,
     DrugClass,
     Finding,
@@ -71,11 +74,10 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
             if owner != drug.id:
                 collector.at("drugs.yaml", base, "duplicate-name",
                              f"drug `{drug.id}`: name {name!r} already belongs to `{owner}`")
-        for figure in FIGURES:
-            period = drug.after_stopping.figure(figure)
-            if period is not None:
-                check_refs("drugs.yaml", [*base, "after_stopping", figure, "evidence"],
-                           period.evidence)
+        for figure_index, figure in enumerate(drug.after_stopping.figures):
+            check_refs("drugs.yaml",
+                       [*base, "after_stopping", "figures", figure_index, "evidence"],
+                       figure.evidence)
         for section, drug_layer, target in (
             ("after_stopping", Layer.AFTER_STOPPING, after_stopping),
             ("before_starting", Layer.BEFORE_STARTING, before_starting),
@@ -103,6 +105,8 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
                          f"a pathway {pathway.from_} → {pathway.to} already exists")
         if pathway.washout is not None:
             check_refs(relpath, ["washout", "evidence"], pathway.washout.evidence)
+            _check_per_drug_bounds(relpath, pathway, drugs, collector,
+                                   checking=drugs_file is not None)
         for alt_index, alternative in enumerate(pathway.alternatives):
             check_refs(relpath, ["alternatives", alt_index, "evidence"], alternative.evidence)
             if drugs_file and classes_file and (
@@ -198,7 +202,9 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
                              f"finding `{finding.id}`: unknown placeholder {{{placeholder}}} "
                              f"(known: {', '.join(sorted(TEMPLATE_FIELDS))})")
         condition = None
-        if finding.when is not None:
+        if finding.when is not None and _bound_misuse(relpath, here, finding, collector):
+            pass
+        elif finding.when is not None:
             try:
                 condition = compile_condition(finding.when, CONDITION_FACTS)
             except ConditionSyntaxError as exc:
@@ -220,3 +226,48 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
         rules.append(rule)
     return tuple(rules)
 
+
+
+_STATISTIC_WORDS = {"median": "a median", "mean": "a mean", "max": "a maximum",
+                    "min": "a minimum", "share": "a share of patients",
+                    "typical": "a typical time", "range": "a range"}
+
+
+def _bound_misuse(relpath: str, here: list[str | int], finding: Finding,
+                  collector: Collector) -> bool:
+    """Report a condition that compares a figure's median, mean, share, … as if it were a
+    bound: only ``<from|to>.<figure>.upper`` (a verified upper bound) may be compared."""
+    assert finding.when is not None
+    found = False
+    for match in FIGURE_REFERENCE.finditer(finding.when):
+        side, figure, statistic = match.groups()
+        if figure not in (*FIGURES, IMMUNE_EFFECT) or statistic == UPPER:
+            continue
+        found = True
+        document = collector.nodes.get(relpath)
+        line, column, style = yamlio.scalar_start(
+            document.node if document else None, collector.remap(relpath, [*here, "when"]))
+        offset = 1 if style in {'"', "'"} else 0
+        what = _STATISTIC_WORDS.get(statistic, f"`{statistic}`")
+        collector.add(relpath, (line, column + offset + match.start()), "figure-statistic",
+                      f"finding `{finding.id}`: `{match.group()}` would compare {what} as "
+                      f"if it were a bound; a condition may compare only a verified upper "
+                      f"bound (`{side}.{figure}.{UPPER}`), and a drug without one is "
+                      "reported as not evaluated")
+    return found
+
+
+def _check_per_drug_bounds(relpath: str, pathway: Pathway, drugs: Mapping[str, Drug],
+                           collector: Collector, *, checking: bool) -> None:
+    washout = pathway.washout
+    assert washout is not None
+    for key in ("min", "max"):
+        bound = getattr(washout, key)
+        if not isinstance(bound, dict):
+            continue
+        for drug_id in bound:
+            drug = drugs.get(drug_id)
+            if checking and (drug is None or drug.class_ != pathway.from_):
+                collector.at(relpath, ["washout", key, drug_id], "unknown-drug",
+                             f"washout {key}: {drug_id!r} is not a drug of class "
+                             f"{pathway.from_!r}{did_you_mean(drug_id, drugs)}")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from switchadvisor import timeunits
 from switchadvisor.conditions import Condition, FactSpec, FactType
 from switchadvisor.facts import PATIENT_FACTS
 from switchadvisor.resources import RuleLocation
@@ -70,31 +71,25 @@ class RuleModel(BaseModel):
 
 # ------------------------------------------------------------------------------ durations
 
-_DURATION = re.compile(
-    r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>days?|weeks?|months?|years?)\s*$"
-)
-_WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 365.25 / 12 / 7, "year": 365.25 / 7}
-
 
 class Duration(RuleModel):
-    """A time such as "10 days" or "2 months", kept as written and in weeks."""
+    """A time such as "10 days" or "2 months", kept as written and in weeks.
+
+    Converted by ``switchadvisor.timeunits`` (one definition of a month everywhere).
+    """
 
     text: str
     weeks: float
+    number: float = 0.0
+    unit: str = "week"
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         if isinstance(value, str):
-            match = _DURATION.match(value)
-            if match is None:
-                raise ValueError(
-                    f"{value!r} is not a duration; write a number and a unit, e.g. "
-                    "'10 days', '8 weeks', '2 months', '1 year'"
-                )
-            unit = match.group("unit").rstrip("s")
-            weeks = float(match.group("number")) * _WEEKS_PER[unit]
-            return {"text": value.strip(), "weeks": round(weeks, 4)}
+            number, unit, weeks = timeunits.parse_duration(value)
+            return {"text": value.strip(), "weeks": weeks, "number": number,
+                    "unit": unit}
         return value
 
 
@@ -209,93 +204,175 @@ class Finding(RuleModel):
     replaces: list[KebabId] = Field(default_factory=list)
 
 
-class Period(RuleModel):
-    """A time span from the evidence (any of min, median, max), with its citations."""
+class Measure(str, enum.Enum):
+    """What a drug figure measures."""
 
-    min: DurationField | None = None
-    median: DurationField | None = None
-    max: DurationField | None = None
+    DRUG_PRESENT = "drug-present"
+    LYMPHOCYTES_LLN = "lymphocytes-lln"
+    B_CELLS_REPLETED = "b-cells-repleted"
+    CD4_RECOVERED = "cd4-recovered"
+    PLASMA_BELOW_THRESHOLD = "plasma-below-threshold"
+    REBOUND_ONSET = "rebound-onset"
+    RAISED_COUNTS_NORMALISED = "raised-counts-normalised"
+
+
+IMMUNE_MEASURES = frozenset({Measure.DRUG_PRESENT, Measure.LYMPHOCYTES_LLN,
+                             Measure.B_CELLS_REPLETED, Measure.CD4_RECOVERED})
+"""Measures of an effect on the immune system that may persist after stopping. A plasma
+level below a (pregnancy) threshold, raised counts falling back and the onset of rebound are
+not."""
+
+
+class Statistic(str, enum.Enum):
+    """What kind of number a drug figure is."""
+
+    UPPER_BOUND = "upper-bound"
+    """The source states the time as a maximum ("up to 2 months")."""
+    MEDIAN = "median"
+    MEAN = "mean"
+    SHARE_BY_TIME = "share-by-time"
+    """A share of patients reached it by a time ("80% by 12 months"): not a duration."""
+    RANGE = "range"
+    """The source gives a span of times ("4–12 weeks") that is not a maximum."""
+    TYPICAL = "typical"
+    """The usual time ("generally within 12 weeks"): not a maximum."""
+
+
+FIGURE_MEASURES: dict[str, Measure] = {
+    "elimination": Measure.DRUG_PRESENT,
+    "lymphocyte_recovery": Measure.LYMPHOCYTES_LLN,
+    "b_cell_repletion": Measure.B_CELLS_REPLETED,
+    "cd4_recovery": Measure.CD4_RECOVERED,
+    "plasma_level": Measure.PLASMA_BELOW_THRESHOLD,
+    "rebound_onset": Measure.REBOUND_ONSET,
+    "raised_counts": Measure.RAISED_COUNTS_NORMALISED,
+}
+"""Each figure name and the one thing it measures."""
+FIGURES = tuple(FIGURE_MEASURES)
+IMMUNE_EFFECT = "immune_effect"
+"""A derived figure: the longest *upper bound* among a drug's figures that measure an immune
+effect (drug present, lymphocytes, B cells, CD4 cells), so one condition covers drugs whose
+lasting effect differs in kind. Medians, means, shares and typical times never count."""
+FIGURE_WORDS = {
+    "elimination": "presence in the body after stopping",
+    "lymphocyte_recovery": "lymphocyte recovery to the lower limit of normal",
+    "b_cell_repletion": "B-cell repletion",
+    "cd4_recovery": "CD4 T-cell recovery",
+    "plasma_level": "time for the plasma level to fall below its threshold",
+    "rebound_onset": "onset of returning disease activity after stopping",
+    "raised_counts": "return of its raised blood counts to baseline",
+    IMMUNE_EFFECT: "immune effect after stopping",
+}
+UPPER = "upper"
+"""The only statistic a condition or a washout bound may take from a figure."""
+
+
+class DrugFigure(RuleModel):
+    """One number about a drug after stopping: what it measures and what statistic it is.
+
+    ``time`` is the value (the time point for a share); ``low`` the lower end of a range
+    (or of "up to 3–4 weeks", "usually within 1–2 months"); ``share`` the percent of
+    patients for a share by a time.
+    """
+
+    name: str
+    measure: Measure
+    statistic: Statistic
+    time: DurationField
+    low: DurationField | None = None
+    share: float | None = Field(None, gt=0, le=100)
     note: str | None = None
     evidence: EvidenceRefs
 
     @model_validator(mode="after")
-    def _has_a_bound(self) -> Period:
-        if self.min is None and self.max is None and self.median is None:
-            raise ValueError("give at least one of min, median, max")
-        if self.min and self.max and self.min.weeks > self.max.weeks:
-            raise ValueError("min is longer than max")
+    def _consistent(self) -> DrugFigure:
+        expected = FIGURE_MEASURES.get(self.name)
+        if expected is None:
+            raise ValueError(f"unknown figure name {self.name!r} "
+                             f"(known: {', '.join(FIGURES)})")
+        if self.measure is not expected:
+            raise ValueError(f"figure `{self.name}` measures {expected.value}, not "
+                             f"{self.measure.value}")
+        if (self.share is None) == (self.statistic is Statistic.SHARE_BY_TIME):
+            raise ValueError("give `share` (percent of patients) for a share-by-time figure, "
+                             "and only for one")
+        if self.statistic is Statistic.RANGE and self.low is None:
+            raise ValueError("a range needs `low`")
+        if self.low is not None:
+            if self.statistic not in {Statistic.RANGE, Statistic.UPPER_BOUND,
+                                      Statistic.TYPICAL}:
+                raise ValueError(f"`low` does not apply to a {self.statistic.value}")
+            if self.low.weeks >= self.time.weeks:
+                raise ValueError("`low` must be shorter than `time`")
         return self
 
+    def span(self) -> str:
+        low = (self.low.number, self.low.unit) if self.low is not None else None
+        return timeunits.span_text(low, (self.time.number, self.time.unit))
+
     def describe(self) -> str:
-        parts = []
-        if self.min and self.max:
-            parts.append(f"{self.min.text} to {self.max.text}")
-        elif self.max:
-            parts.append(f"up to {self.max.text}")
-        elif self.min:
-            parts.append(f"at least {self.min.text}")
-        if self.median:
-            parts.append(f"median {self.median.text}")
-        return ", ".join(parts)
-
-
-FIGURES = ("elimination", "lymphocyte_recovery", "b_cell_repletion", "rebound_window")
-FIGURE_WORDS = {
-    "elimination": "elimination after stopping",
-    "lymphocyte_recovery": "lymphocyte recovery after stopping",
-    "b_cell_repletion": "B-cell repletion after stopping",
-    "rebound_window": "window for rebound after stopping",
-    "lasting_effect": "longest verified effect after stopping",
-}
-BOUNDS = ("min", "median", "max")
-LASTING_EFFECT = "lasting_effect"
-"""A derived figure: the longest of a drug's elimination, lymphocyte recovery and B-cell
-repletion (max, else median), so one condition covers drugs whose lasting effect differs in
-kind (an S1P modulator has no B-cell figure; an anti-CD20 antibody has no elimination one)."""
-_EFFECT_FIGURES = ("elimination", "lymphocyte_recovery", "b_cell_repletion")
+        """The figure in words, always with its statistic: "median 72 weeks"."""
+        if self.statistic is Statistic.UPPER_BOUND:
+            return f"up to {self.span()}"
+        if self.statistic is Statistic.MEDIAN:
+            return f"median {self.time.text}"
+        if self.statistic is Statistic.MEAN:
+            return f"mean {self.time.text}"
+        if self.statistic is Statistic.SHARE_BY_TIME:
+            assert self.share is not None
+            return f"{self.share:g}% by {self.time.text}"
+        if self.statistic is Statistic.TYPICAL:
+            return f"usually within {self.span()}"
+        return self.span()
 
 
 class AfterStopping(RuleModel):
-    elimination: Period | None = None
-    lymphocyte_recovery: Period | None = None
-    b_cell_repletion: Period | None = None
-    rebound_window: Period | None = None
+    figures: list[DrugFigure] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
 
-    def figure(self, name: str) -> Period | None:
-        value = getattr(self, name)
-        assert value is None or isinstance(value, Period)
-        return value
+    def named(self, name: str) -> list[DrugFigure]:
+        """The drug's figures of one name (a drug may have several), in file order."""
+        if name == IMMUNE_EFFECT:
+            return [figure for figure in self.figures if figure.measure in IMMUNE_MEASURES]
+        return [figure for figure in self.figures if figure.name == name]
 
-    def lasting_effect(self) -> tuple[str, Duration] | None:
-        """The longest verified effect after stopping, with the figure it comes from."""
-        candidates = []
-        for name in _EFFECT_FIGURES:
-            period = self.figure(name)
-            duration = (period.max or period.median) if period is not None else None
-            if duration is not None:
-                candidates.append((name, duration))
-        return max(candidates, key=lambda candidate: candidate[1].weeks, default=None)
+    def upper(self, name: str) -> DrugFigure | None:
+        """The longest upper bound stated for a figure (or for the immune effect), if any."""
+        bounds = [figure for figure in self.named(name)
+                  if figure.statistic is Statistic.UPPER_BOUND]
+        return max(bounds, key=lambda figure: figure.time.weeks, default=None)
 
-    def duration(self, figure: str, bound: str) -> Duration | None:
-        """One bound of a figure (``lasting_effect`` has only ``max``), None if unverified."""
-        if figure == LASTING_EFFECT:
-            longest = self.lasting_effect()
-            return longest[1] if longest is not None and bound == "max" else None
-        period = self.figure(figure)
-        value = getattr(period, bound) if period is not None else None
-        assert value is None or isinstance(value, Duration)
-        return value
-
-    def describe_figure(self, figure: str) -> str | None:
-        """A figure in the evidence's words ("1 month to 2 months"), None if unverified."""
-        if figure == LASTING_EFFECT:
-            longest = self.lasting_effect()
+    def describe(self, name: str) -> str | None:
+        """A figure in words, every statistic kept ("40% by 6 months, 80% by 12 months");
+        for the immune effect, its longest upper bound and what it measures."""
+        if name == IMMUNE_EFFECT:
+            longest = self.upper(name)
             if longest is None:
                 return None
-            return f"{longest[1].text} ({FIGURE_WORDS[longest[0]]})"
-        period = self.figure(figure)
-        return period.describe() if period is not None else None
+            return f"{longest.describe()} (its figure for {FIGURE_WORDS[longest.name]})"
+        figures = self.named(name)
+        return ", ".join(figure.describe() for figure in figures) if figures else None
+
+    def no_upper_bound(self, name: str, drug_name: str) -> str:
+        """Why a condition needing an upper bound cannot be decided, in one clause."""
+        what = FIGURE_WORDS[name]
+        others = _grouped(self.named(name))
+        if others:
+            return f"no verified upper bound for {drug_name}'s {what} ({others})"
+        unrelated = _grouped([figure for figure in self.figures
+                              if figure.measure is not Measure.REBOUND_ONSET])
+        if name == IMMUNE_EFFECT and unrelated:
+            return (f"no verified figure for {drug_name}'s {what} (its figures measure "
+                    f"something else: {unrelated})")
+        return f"no verified figure for {drug_name}'s {what}"
+
+
+def _grouped(figures: list[DrugFigure]) -> str:
+    """Figures in words, grouped by name: "B-cell repletion: median 3 months, mean 6 months"."""
+    grouped: dict[str, list[str]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.name, []).append(figure.describe())
+    return "; ".join(f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items())
 
 
 class BeforeStarting(RuleModel):
@@ -325,29 +402,43 @@ class DrugsFile(RuleModel):
     drugs: list[Drug]
 
 
-_REFERENCE = re.compile(
-    rf"^(from|to)\.(?:({'|'.join(FIGURES)})\.({'|'.join(BOUNDS)})|{LASTING_EFFECT}\.max)$"
-)
+_REFERENCE = re.compile(rf"^(from|to)\.({'|'.join((*FIGURES, IMMUNE_EFFECT))})\.{UPPER}$")
+_ANY_REFERENCE = re.compile(r"^(from|to)\.[a-z_]+\.[a-z_]+$")
 
 
 def _bound(value: Any) -> Any:
     if isinstance(value, str) and _REFERENCE.match(value.strip()):
         return value.strip()
+    if isinstance(value, str) and _ANY_REFERENCE.match(value.strip()):
+        raise ValueError(
+            f"{value.strip()!r}: a washout bound can take only an upper bound from a drug "
+            f"figure, written <from|to>.<figure>.{UPPER} (figures: "
+            f"{', '.join((*FIGURES, IMMUNE_EFFECT))}); a median, mean or share is not a bound")
     if isinstance(value, str):
         return Duration.model_validate(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError("give a unit: e.g. '4 weeks'")
+    if isinstance(value, dict):
+        return {key: _bound_per_drug(item) for key, item in value.items()}
     return value
 
 
-Bound = Annotated[Duration | str, BeforeValidator(_bound)]
+def _bound_per_drug(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("give a unit: e.g. '4 weeks'")
+    return Duration.model_validate(value) if isinstance(value, str) else value
+
+
+Bound = Annotated[Duration | dict[str, Duration] | str, BeforeValidator(_bound)]
 
 
 class Washout(RuleModel):
     """The recommended gap between stopping one drug and starting the next.
 
-    Bounds are durations ("4 weeks") or references to the stopping drug's own figures
-    ("from.elimination.max"), so a class-level pathway uses each drug's numbers.
+    Bounds are durations ("4 weeks"), references to an upper bound of the stopping drug's
+    own figures ("from.elimination.upper"), or, in a class pathway, durations per drug
+    (``{fingolimod: 2 months}``) where only some drugs of the class have evidence on gap
+    length: the other drugs get no bound and are never called *late*.
     """
 
     min: Bound | None = None
@@ -375,28 +466,31 @@ class Pathway(RuleModel):
 
 
 def condition_facts() -> dict[str, FactSpec]:
-    """Every name a condition may use: patient facts and the two drugs' figures (weeks)."""
+    """Every name a condition may use: patient facts, the two drugs' figures' upper bounds
+    (weeks) and the two drugs' classes' effect on lymphocytes."""
     specs = dict(PATIENT_FACTS)
     for side, role in (("from", "stopping"), ("to", "starting")):
-        for figure in FIGURES:
-            for bound in BOUNDS:
-                name = f"{side}.{figure}.{bound}"
-                specs[name] = FactSpec(
-                    name, FactType.NUMBER,
-                    f"{bound} {FIGURE_WORDS[figure]} of the {role} drug", "weeks",
-                )
-        name = f"{side}.{LASTING_EFFECT}.max"
-        specs[name] = FactSpec(name, FactType.NUMBER,
-                               f"{FIGURE_WORDS[LASTING_EFFECT]} of the {role} drug", "weeks")
+        for figure in (*FIGURES, IMMUNE_EFFECT):
+            name = f"{side}.{figure}.{UPPER}"
+            specs[name] = FactSpec(
+                name, FactType.NUMBER,
+                f"verified upper bound of the {role} drug's {FIGURE_WORDS[figure]}", "weeks",
+            )
+        name = f"{side}.lymphocyte_effect"
+        specs[name] = FactSpec(name, FactType.CHOICE,
+                               f"how the {role} drug's class acts on lymphocytes",
+                               choices=tuple(effect.value for effect in LymphocyteEffect))
     return specs
 
 
 CONDITION_FACTS = condition_facts()
 TEMPLATE_FIELDS = frozenset(
     {f"{side}.name" for side in ("from", "to")}
-    | {f"{side}.{figure}" for side in ("from", "to") for figure in (*FIGURES, LASTING_EFFECT)}
+    | {f"{side}.{figure}" for side in ("from", "to") for figure in (*FIGURES, IMMUNE_EFFECT)}
 )
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+FIGURE_REFERENCE = re.compile(r"\b(from|to)\.([a-z_]+)\.([a-z_]+)\b")
+"""A figure statistic named in a condition; only ``.upper`` compiles."""
 
 
 @dataclass(frozen=True)

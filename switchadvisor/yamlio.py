@@ -1,15 +1,28 @@
 """The only module that imports yaml.
 
-Documents are loaded with the safe loader (the C one when available): no tag can build a
-Python object. Loading composes the node tree first and constructs the data from it, so one
-pass gives both the data and the node marks that point problems at a line and column.
+A document is read event by event from the (C, when available) safe parser and composed into
+a node tree by our own loop, then turned into plain data by our own constructor. Both are
+bounded and explicit, because rule bases may come from someone else:
+
+- only plain JSON-like data: strings, integers, floats, booleans, null, lists and mappings.
+  Every other tag (``!!binary``, ``!!set``, ``!!python/…``, ``!custom``, merge keys ``<<``)
+  is an error. Date-like scalars stay strings, so the schema decides (``reviewed:`` is read
+  as a date by the model, and ``2026-02-30`` is a positioned problem, not a crash);
+- duplicate keys are errors (never a silent last-wins);
+- aliases are capped in number, and the document in size (nodes, counting every alias as
+  its expansion) and depth, so an alias bomb stops before it grows;
+- integers are bounded in digits; strings may not hold control characters (C0/C1 other than
+  tab and newline, and the bidirectional overrides), which could drive a terminal.
+
+The node tree is kept, so problems point at a line and column.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import yaml
 
@@ -19,14 +32,62 @@ _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
 
 Node = yaml.Node
 
+MAX_NODES = 200_000
+"""Nodes in one document, each alias counted as the size of what it refers to."""
+MAX_ALIASES = 100
+"""Alias uses (``*name``) in one document."""
+MAX_DEPTH = 50
+"""Nesting of lists and mappings."""
+MAX_INT_DIGITS = 18
+"""Digits in an integer: rule bases hold years, sizes and counts, never bignums."""
+MAX_PROBLEMS_PER_DOCUMENT = 20
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_TAG}{name}" for name in
+                                    ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP, _TIMESTAMP = f"{_TAG}seq", f"{_TAG}map", f"{_TAG}timestamp"
+
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+"""C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides."""
+
 
 @dataclass(frozen=True)
-class YamlSyntaxError(Exception):
-    """A document that is not valid (safe) YAML, with a 1-based position."""
+class YamlProblem:
+    """One problem in a document, with a 1-based position and a short code."""
 
     line: int
     column: int
+    code: str
     message: str
+
+
+@dataclass
+class YamlSyntaxError(Exception):
+    """A document that is not plain, bounded YAML: every problem found (at least one)."""
+
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def line(self) -> int:
+        return self.problems[0].line
+
+    @property
+    def column(self) -> int:
+        return self.problems[0].column
+
+    @property
+    def message(self) -> str:
+        return self.problems[0].message if self.problems else "invalid YAML"
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
 
 
 @dataclass(frozen=True)
@@ -37,23 +98,248 @@ class Document:
     node: yaml.Node | None
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """A short, printable quotation of a value: never its whole expansion."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list, tuple, set)):
+        text = f"a {type(value).__name__}"
+        return text
+    else:
+        text = str(value)[: limit * 2]
+    shortened = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shortened)
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Abort(Exception):
+    """Stop reading a document: a bound was reached or a fatal problem found."""
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.loader = _Loader(text)
+        self.problems: list[YamlProblem] = []
+        self.nodes = 0
+        self.aliases = 0
+
+    def problem(self, mark: Any, code: str, message: str, *, fatal: bool = False) -> None:
+        line, column = _position(mark)
+        self.problems.append(YamlProblem(line, column, code, message))
+        if fatal or len(self.problems) >= MAX_PROBLEMS_PER_DOCUMENT:
+            raise _Abort
+
+    # -------------------------------------------------------------------- composition
+
+    def compose(self) -> yaml.Node | None:
+        """Build the node tree of the single document from parser events, iteratively."""
+        loader: Any = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # DocumentStart
+        anchors: dict[str, tuple[yaml.Node, int]] = {}
+        sizes: dict[int, int] = {}
+        stack: list[tuple[yaml.Node, str | None]] = []
+        root: yaml.Node | None = None
+        while True:
+            event: Any = loader.get_event()
+            if isinstance(event, yaml.DocumentEndEvent):
+                break
+            node: yaml.Node | None = None
+            if isinstance(event, yaml.AliasEvent):
+                target = anchors.get(event.anchor) if event.anchor is not None else None
+                if target is None:
+                    self.problem(event.start_mark, "yaml-syntax",
+                                 f"unknown alias {excerpt(event.anchor)}", fatal=True)
+                    return None
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    self.problem(event.start_mark, "yaml-limit",
+                                 f"more than {MAX_ALIASES} aliases in one file", fatal=True)
+                node = target[0]
+                self._count(target[1], event.start_mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                start: Any = event.start_mark  # the C parser's marks are typed apart
+                node = yaml.ScalarNode(tag, event.value, start, cast(Any, event.end_mark),
+                                       style=event.style)
+                self._count(1, event.start_mark)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) \
+                    else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                container = kind(tag, [], cast(Any, event.start_mark), None,
+                                 flow_style=event.flow_style)
+                self._count(1, event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    self.problem(event.start_mark, "yaml-limit",
+                                 f"nested more than {MAX_DEPTH} levels deep", fatal=True)
+                stack.append((container, event.anchor))
+                sizes[id(container)] = self.nodes
+                continue
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, anchor = stack.pop()
+                node.end_mark = event.end_mark
+                if anchor is not None:
+                    anchors[anchor] = (node, self.nodes - sizes[id(node)] + 1)
+                self._attach(stack, node)
+                if not stack:
+                    root = node
+                continue
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                self.problem(event.start_mark, "yaml-syntax", "unexpected YAML event",
+                             fatal=True)
+            assert node is not None
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                anchors[event.anchor] = (node, 1)
+            self._attach(stack, node)
+            if not stack:
+                root = node
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.peek_event()
+            self.problem(event.start_mark, "yaml-syntax",
+                         "expected a single document in the file (found a second '---')",
+                         fatal=True)
+        return root
+
+    def _count(self, size: int, mark: Any) -> None:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            self.problem(mark, "yaml-limit",
+                         f"the file expands to more than {MAX_NODES:,} values "
+                         "(aliases count as what they repeat)", fatal=True)
+
+    @staticmethod
+    def _attach(stack: list[tuple[yaml.Node, str | None]], node: yaml.Node) -> None:
+        if stack:
+            parent = stack[-1][0]
+            if isinstance(parent, yaml.MappingNode):
+                # keys and values arrive alternately; pair them up
+                pending = parent.value
+                if pending and len(pending[-1]) == 1:
+                    pending[-1] = (pending[-1][0], node)
+                else:
+                    pending.append((node,))
+            else:
+                parent.value.append(node)
+
+    # ------------------------------------------------------------------- construction
+
+    def construct(self, node: yaml.Node, depth: int = 0) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self._bad_tag(node)
+            return [self.construct(child, depth + 1) for child in node.value]
+        assert isinstance(node, yaml.MappingNode)
+        if node.tag != _MAP:
+            self._bad_tag(node)
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node.start_mark, "yaml-key",
+                             "a key must be a plain value, not a list or a mapping")
+                continue
+            if key_node.tag == f"{_TAG}merge":
+                self.problem(key_node.start_mark, "unsafe-tag",
+                             "merge keys ('<<') are not allowed; write the keys out")
+                continue
+            key = self._scalar(key_node)
+            try:
+                hash(key)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                continue
+            if key in first_seen:
+                line, _ = _position(first_seen[key].start_mark)
+                self.problem(key_node.start_mark, "duplicate-key",
+                             f"duplicate key {excerpt(key)} (first given on line {line})")
+                continue
+            first_seen[key] = key_node
+            result[key] = self.construct(value_node, depth + 1)
+        return result
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.problem(node.start_mark, "unsafe-tag",
+                     f"tag {excerpt(str(node.tag).replace(_TAG, '!!'))} is not allowed; "
+                     "only plain YAML data "
+                     "(strings, numbers, true/false, null, lists, mappings)")
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _TIMESTAMP:
+            return value  # the schema reads dates it expects; anything else stays text
+        if tag not in _PLAIN_TAGS:
+            self._bad_tag(node)
+            return value
+        if tag == _STR:
+            bad = CONTROL_CHARACTERS.search(value)
+            if bad:
+                self.problem(node.start_mark, "control-character",
+                             f"text holds the control character U+{ord(bad.group()):04X}; "
+                             "control characters are not allowed")
+            return value
+        if tag == _INT:
+            digits = sum(char.isdigit() for char in value)
+            if digits > MAX_INT_DIGITS:
+                self.problem(node.start_mark, "yaml-limit",
+                             f"integer of {digits:,} digits is too large "
+                             f"(at most {MAX_INT_DIGITS} digits)")
+                return 0
+        constructor = yaml.constructor.SafeConstructor
+        try:
+            if tag == _INT:
+                return constructor.construct_yaml_int(self.loader, node)
+            if tag == _FLOAT:
+                if len(value) > 64:
+                    self.problem(node.start_mark, "yaml-limit",
+                                 "number too long (at most 64 characters)")
+                    return 0.0
+                return constructor.construct_yaml_float(self.loader, node)
+            if tag == _BOOL:
+                return constructor.construct_yaml_bool(self.loader, node)
+        except (ValueError, yaml.YAMLError):
+            self.problem(node.start_mark, "yaml-syntax", f"not a valid number: {excerpt(value)}")
+            return value
+        return None  # null
+
+
 def load_document(text: str) -> Document:
-    """Load one YAML document safely, keeping its nodes for positions."""
-    loader = _Loader(text)
+    """Load one YAML document: plain data only, bounded (see the module docstring).
+
+    Raises ``YamlSyntaxError`` holding every problem found (at most a few per file).
+    """
+    reader = _Reader(text)
+    data: Any = None
+    node: yaml.Node | None = None
     try:
-        node: yaml.Node | None = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node = reader.compose()
+        if node is not None:
+            data = reader.construct(node)
+    except _Abort:
+        pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-            problem = f"{problem}; only plain YAML data is allowed (no language-specific tags)"
-        raise YamlSyntaxError(line, column, problem) from None
+        line, column = _position(mark)
+        reader.problems.append(
+            YamlProblem(line, column, "yaml-syntax", exc.problem or "invalid YAML"))
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(1, 1, str(exc)) from None
+        reader.problems.append(YamlProblem(1, 1, "yaml-syntax", excerpt(str(exc), 200)))
     finally:
-        loader.dispose()
+        dispose = getattr(reader.loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    if reader.problems:
+        raise YamlSyntaxError(reader.problems)
     return Document(data, node)
 
 
@@ -111,4 +397,3 @@ def scalar_start(node: yaml.Node | None, path: Sequence[str | int]) -> tuple[int
     mark = current.start_mark
     style = current.style if isinstance(current, yaml.ScalarNode) else None
     return (mark.line + 1, mark.column + 1, style)
-

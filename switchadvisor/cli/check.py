@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, RulesOption, app, load
-from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.cli.app import SEVERITIES, MaxProblemsOption, RulesOption, app, load
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, InputError
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ def check(
         "from findings that could not be evaluated.")] = False,
     width: Annotated[Optional[int], typer.Option(
         min=40, max=300, help="Text width in columns [default: the terminal's].")] = None,
+    # h8 (issue 8): bounded rule-base problem lists
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
     rules: RulesOption = None,
 ) -> None:
     """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
@@ -71,7 +73,7 @@ def check(
         "disease_activity": disease_activity, "age": age,
         "pregnancy_planned": pregnancy_planned, "jcv": jcv,
     }, today=dt.date.today())
-    rulebase = load(rules)
+    rulebase = load(rules, max_problems=max_problems)
     switch = Switch.resolve(rulebase, from_, to)
     assessment = assess(rulebase, switch, facts=facts)
     emit(assessment, output_format, file=sys.stdout, width=width)

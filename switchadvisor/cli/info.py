@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, load
+from switchadvisor.cli.app import MaxProblemsOption, RulesOption, app, load
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS
 
 
 @app.command()
-def drugs(rules: RulesOption = None) -> None:
+def drugs(rules: RulesOption = None,
+          max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS) -> None:
     """List the drugs the rule base knows, with their class, brands and aliases."""
-    rulebase = load(rules)
+    rulebase = load(rules, max_problems=max_problems)
     for drug in sorted(rulebase.drugs.values(), key=lambda item: item.id):
         names = ", ".join([*drug.brands, *drug.aliases])
         flag = " (off-label in MS)" if drug.off_label else ""

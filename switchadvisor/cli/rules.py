@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, load, rules_app
-from switchadvisor.errors import ExitCode
+from switchadvisor.cli.app import MaxProblemsOption, RulesOption, load, rules_app
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, RuleBaseError
 
 # ruff: noqa: UP045
 
@@ -17,9 +17,19 @@ def rules_validate(
         metavar="[DIR]", help="Rule base to check [default: --rules, or the packaged one].")
     ] = None,
     rules: RulesOption = None,
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
 ) -> None:
-    """Check every rule file; list each problem as file:line:column (exit 3 if any)."""
-    rulebase = load(directory or rules)
+    """Check every rule file; list each problem as file:line:column (exit 3 if any).
+
+    Also fails when some ordered pair of the rule base's drugs has no pathway at all.
+    """
+    from switchadvisor.rulebase.checks import uncovered_pairs
+
+    rulebase = load(directory if directory is not None else rules, max_problems=max_problems)
+    gaps = uncovered_pairs(rulebase)
+    if gaps:
+        raise RuleBaseError(gaps, summary=f"incomplete rule base {rulebase.location.path}",
+                            max_shown=max_problems)
     typer.echo(f"rule base OK: {len(rulebase.drugs)} drugs, {len(rulebase.pathways)} pathways, "
                f"{rulebase.finding_count} findings, {len(rulebase.evidence)} evidence entries "
                f"({rulebase.location.path}, {rulebase.location.source.value})")
@@ -33,12 +43,17 @@ def rules_test(
         "--min-coverage", metavar="PCT", min=0, max=100,
         help="Fail (exit 1) when scenario coverage of findings is below PCT.")] = None,
     rules: RulesOption = None,
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
 ) -> None:
     """Run the rule base's scenarios (rules/scenarios/*.yaml)."""
     from switchadvisor.scenarios import coverage, load_scenarios, run_scenario, scenario_dir
 
-    rulebase = load(rules)
-    loaded = load_scenarios(scenario_dir(rulebase))
+    rulebase = load(rules, max_problems=max_problems)
+    try:
+        loaded = load_scenarios(scenario_dir(rulebase))
+    except RuleBaseError as exc:
+        exc.max_shown = max_problems
+        raise
     results = [run_scenario(rulebase, scenario) for scenario in loaded]
     for result in results:
         if not result.passed:

@@ -7,6 +7,7 @@ from typing import Any
 
 from switchadvisor import yamlio
 from switchadvisor.conditions import ConditionSyntaxError, compile_condition
+from switchadvisor.errors import Problem
 from switchadvisor.resources import RuleLocation
 from switchadvisor.rulebase.files import LoadedFile
 from switchadvisor.rulebase.models import (
@@ -23,7 +24,8 @@ from switchadvisor.rulebase.models import (
     Rule,
     RuleBase,
 )
-from switchadvisor.rulebase.problems import Collector, did_you_mean
+from switchadvisor.rulebase.problems import Collector
+from switchadvisor.yamlio import excerpt
 
 
 def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, LoadedFile],
@@ -48,7 +50,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
             cited.add(ref)
             if evidence_known and ref not in evidence and ref not in collector.invalid_ids:
                 collector.at(relpath, [*loc, index], "unknown-evidence",
-                             f"unknown evidence id {ref!r}{did_you_mean(ref, evidence)}")
+                             f"unknown evidence id {ref!r}{collector.did_you_mean(ref, evidence)}")
 
     for index, drug_class in enumerate(classes.values()):
         check_refs("classes.yaml", ["classes", index, "evidence"], drug_class.evidence)
@@ -65,12 +67,12 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
                 and drug.class_ not in collector.invalid_ids):
             collector.at("drugs.yaml", [*base, "class"], "unknown-class",
                          f"drug `{drug.id}`: unknown class {drug.class_!r}"
-                         f"{did_you_mean(drug.class_, classes)}")
+                         f"{collector.did_you_mean(drug.class_, classes)}")
         for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
             owner = names_seen.setdefault(name.casefold(), drug.id)
             if owner != drug.id:
                 collector.at("drugs.yaml", base, "duplicate-name",
-                             f"drug `{drug.id}`: name {name!r} already belongs to `{owner}`")
+                             f"drug `{drug.id}`: name {excerpt(name)} already belongs to `{owner}`")
         for figure in FIGURES:
             period = drug.after_stopping.figure(figure)
             if period is not None:
@@ -109,7 +111,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
                     alternative.to not in drugs and alternative.to not in classes):
                 collector.at(relpath, ["alternatives", alt_index, "to"], "unknown-drug",
                              f"alternative {alternative.to!r} is not a known drug or class"
-                             f"{did_you_mean(alternative.to, [*drugs, *classes])}")
+                             f"{collector.did_you_mean(alternative.to, [*drugs, *classes])}")
         rules = _compile_findings(
             relpath, ["findings"], pathway.findings, layer if layer else Layer.CLASS_PAIR,
             f"{pathway.from_}→{pathway.to}", collector, check_refs, all_rules,
@@ -125,7 +127,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
             if superseded_id not in all_rules:
                 collector.at(relpath, [*loc, "supersedes", index], "unknown-finding",
                              f"finding `{finding_id}` supersedes unknown finding "
-                             f"{superseded_id!r}{did_you_mean(superseded_id, all_rules)}")
+                             f"{superseded_id!r}{collector.did_you_mean(superseded_id, all_rules)}")
             elif superseded_id == finding_id:
                 collector.at(relpath, [*loc, "supersedes", index], "self-supersede",
                              f"finding `{finding_id}` cannot supersede itself")
@@ -165,7 +167,7 @@ def _pathway_layer(relpath: str, pathway: Pathway, drugs: Mapping[str, Drug],
             if checking and value not in collector.invalid_ids:
                 collector.at(relpath, [side], "unknown-drug",
                              f"`{side}`: {value!r} is not a known drug or class"
-                             f"{did_you_mean(value, [*drugs, *classes])}")
+                             f"{collector.did_you_mean(value, [*drugs, *classes])}")
             kinds.append("?")
     if kinds == ["drug", "drug"]:
         return Layer.DRUG_PAIR
@@ -220,3 +222,23 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
         rules.append(rule)
     return tuple(rules)
 
+
+
+def uncovered_pairs(rulebase: RuleBase) -> list[Problem]:
+    """A problem for each ordered pair of different drugs that no pathway answers (neither
+    ``FROM--TO.yaml`` for the drugs nor for their classes): every switch must be answered."""
+    problems: list[Problem] = []
+    display = f"{rulebase.location.path.name or 'rules'}/pathways/"
+    drugs = sorted(rulebase.drugs.values(), key=lambda drug: drug.id)
+    for from_drug in drugs:
+        for to_drug in drugs:
+            if from_drug.id == to_drug.id:
+                continue
+            if rulebase.pathway(from_drug.id, to_drug.id) is None and \
+                    rulebase.pathway(from_drug.class_, to_drug.class_) is None:
+                problems.append(Problem(
+                    display, 1, 1, "missing-pathway",
+                    f"no pathway for {from_drug.id} → {to_drug.id}: add "
+                    f"{from_drug.id}--{to_drug.id}.yaml or "
+                    f"{from_drug.class_}--{to_drug.class_}.yaml"))
+    return problems

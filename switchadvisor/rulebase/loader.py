@@ -43,8 +43,7 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
     files = rule_files(root, collector)
     digest = hashlib.sha256()
     loaded: dict[str, LoadedFile] = {}
-    for relpath, file_path in files:
-        raw = file_path.read_bytes()
+    for relpath, raw in files:
         digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
         model_type = model_for(relpath)
         result = _load_file(relpath, raw, model_type, collector)
@@ -52,7 +51,8 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
             loaded[relpath] = result
     rulebase = cross_check(location, digest.hexdigest(), loaded, collector)
     if collector.problems or rulebase is None:
-        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}")
+        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}",
+                            omitted=collector.dropped)
     return rulebase
 
 
@@ -70,13 +70,15 @@ def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        collector.add(relpath, (1, 1), "encoding", f"not UTF-8 text ({exc.reason})")
+        line = raw[: exc.start].count(b"\n") + 1
+        collector.add(relpath, (line, 1), "encoding", f"not UTF-8 text ({exc.reason})")
         return None
     try:
         document = yamlio.load_document(text)
     except yamlio.YamlSyntaxError as exc:
-        code = "unsafe-tag" if "tag" in exc.message else "yaml-syntax"
-        collector.add(relpath, (exc.line, exc.column), code, exc.message)
+        for problem in exc.problems:
+            collector.add(relpath, (problem.line, problem.column), problem.code,
+                          problem.message)
         return None
     collector.nodes[relpath] = document
     if not isinstance(document.data, dict):

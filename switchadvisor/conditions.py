@@ -181,11 +181,24 @@ def _tokenize(source: str) -> list[_Token]:
 # -------------------------------------------------------------------------------- parser
 
 
+MAX_NESTING = 32
+"""Levels of parentheses and ``not`` in one condition: deep enough for any real rule, and far
+below Python's recursion limit (the parser, evaluator and renderer recurse once a level)."""
+
+
 class _Parser:
     def __init__(self, source: str, facts: Mapping[str, FactSpec]) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
         self.facts = facts
+        self.depth = 0
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionSyntaxError(
+                f"nested too deeply (more than {MAX_NESTING} levels of parentheses and "
+                "'not'); split the condition", token.column)
 
     @property
     def current(self) -> _Token:
@@ -239,15 +252,18 @@ class _Parser:
 
     def parse_unary(self) -> Node:
         if self.at_keyword("not"):
-            self.advance()
-            return Not(self.parse_unary())
+            self.enter(self.advance())
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         if self.current.text == "(" and self.current.kind == "punct":
-            self.advance()
+            self.enter(self.advance())
             node = self.parse_or()
             self.expect(")")
+            self.depth -= 1
             return node
         left = self.parse_operand()
         token = self.current

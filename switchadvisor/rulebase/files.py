@@ -163,7 +163,7 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-def _entries(directory: Path) -> Iterator[os.DirEntry[str]]:
+def list_directory(directory: Path) -> Iterator[os.DirEntry[str]]:
     with os.scandir(directory) as listing:
         for count, entry in enumerate(listing):
             if count >= MAX_DIR_ENTRIES:
@@ -196,7 +196,7 @@ def rule_files(root: Path, collector: Collector,
             collector.add(relpath, (1, 1), exc.code, message)
 
     try:
-        top = sorted(_entries(root), key=lambda entry: entry.name)
+        top = sorted(list_directory(root), key=lambda entry: entry.name)
     except (UnreadableFile, OSError) as exc:
         message = exc.message if isinstance(exc, UnreadableFile) else \
             f"cannot list the directory: {exc.strerror or exc}"
@@ -226,7 +226,7 @@ def rule_files(root: Path, collector: Collector,
                       f"{_close(others[0], (PATHWAY_DIR,)) if others else ''}")
         return files
     try:
-        listed = sorted(_entries(pathway_dir), key=lambda entry: entry.name)
+        listed = sorted(list_directory(pathway_dir), key=lambda entry: entry.name)
     except (UnreadableFile, OSError) as exc:
         message = exc.message if isinstance(exc, UnreadableFile) else \
             f"cannot list the directory: {exc.strerror or exc}"

@@ -1,0 +1,271 @@
+"""Hostile rule bases and environments (issue 8), built at run time in a temporary directory.
+
+Each case overlays the fixture rule base (``tests/fixtures/mini/rules``) and names the command
+to run, the exit code it must give and a fragment its stderr must hold. Large files are
+generated here, never committed. ``tests/test_hostile.py`` runs every case in-process;
+``benchmarks/hostile.py`` runs each in a subprocess and records time and memory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import MINI_RULES
+
+PATHWAY = "pathways/fingolimod--alemtuzumab.yaml"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[Path], list[str]]
+    """Writes the case under the given directory; returns the CLI arguments."""
+    exit_code: int
+    stderr: str
+    """A fragment the stderr must contain."""
+    needs_non_root: bool = False
+
+
+def mini(tmp: Path) -> Path:
+    target = tmp / "rules"
+    shutil.copytree(MINI_RULES, target)
+    return target
+
+
+def _validate(rules: Path) -> list[str]:
+    return ["rules", "validate", str(rules)]
+
+
+def _check(rules: Path) -> list[str]:
+    return ["check", "--from", "fingolimod", "--to", "alemtuzumab", "--rules", str(rules)]
+
+
+def _edit(rules: Path, relpath: str, old: str, new: str) -> None:
+    path = rules / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relpath, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- the cases
+
+
+def symlink_to(target: str) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        rules = mini(tmp)
+        os.symlink(target, rules / "pathways" / "x--y.yaml")
+        return _validate(rules)
+    return build
+
+
+def fifo(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    os.mkfifo(rules / "pathways" / "x--y.yaml")
+    return _validate(rules)
+
+
+def directory(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    (rules / "pathways" / "x--y.yaml").mkdir()
+    return _validate(rules)
+
+
+def dangling(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    os.symlink("does-not-exist.yaml", rules / "pathways" / "x--y.yaml")
+    return _validate(rules)
+
+
+def loop(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    os.symlink("b--a.yaml", rules / "pathways" / "a--b.yaml")
+    os.symlink("a--b.yaml", rules / "pathways" / "b--a.yaml")
+    return _validate(rules)
+
+
+def big_file(tmp: Path) -> list[str]:
+    """A 50 MB drugs.yaml (sparse: costs no disk)."""
+    rules = mini(tmp)
+    with (rules / "drugs.yaml").open("r+b") as handle:
+        handle.truncate(50 * MB)
+    return _validate(rules)
+
+
+def big_total(tmp: Path) -> list[str]:
+    """Six pathway files of 4 MB each: under the per-file cap, over the total cap."""
+    rules = mini(tmp)
+    body = (rules / PATHWAY).read_bytes()
+    padding = b"# " + b"x" * 1000 + b"\n"
+    for index in range(6):
+        path = rules / "pathways" / f"pad{index}--pad.yaml"
+        with path.open("wb") as handle:
+            handle.write(body)
+            handle.write(padding * (4 * MB // len(padding)))
+    return _validate(rules)
+
+
+def alias_bomb(tmp: Path) -> list[str]:
+    """The "billion laughs" placed where a severity belongs."""
+    rules = mini(tmp)
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 9):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    bomb = "\n".join(lines) + "\n"
+    _edit(rules, PATHWAY, "severity: warning", "severity: *i")
+    path = rules / PATHWAY
+    path.write_text("x-anchors:\n" + "".join(f"  {line}\n" for line in bomb.splitlines())
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return _validate(rules)
+
+
+def aliased_brands(tmp: Path) -> list[str]:
+    """A 1 MB brands list, repeated through aliases in valid positions."""
+    rules = mini(tmp)
+    brands = ", ".join(f"Brand{index}" for index in range(90_000))
+    _edit(rules, "drugs.yaml", "  - id: alemtuzumab\n",
+          f"  - id: alemtuzumab\n    brands: &brands [{brands}]\n")
+    _edit(rules, "drugs.yaml", "  - id: cladribine\n", "  - id: cladribine\n    brands: *brands\n")
+    _edit(rules, "drugs.yaml", "  - id: fingolimod\n", "  - id: fingolimod\n    brands: *brands\n")
+    return _check(rules)
+
+
+def plain_brands(tmp: Path) -> list[str]:
+    """A 1 MB brands list without aliases: valid, and answered within the bounds."""
+    rules = mini(tmp)
+    brands = ", ".join(f"Brand{index}" for index in range(90_000))
+    _edit(rules, "drugs.yaml", "  - id: alemtuzumab\n",
+          f"  - id: alemtuzumab\n    brands: [{brands}]\n")
+    return [*_check(rules), "--format", "json"]
+
+
+def huge_list(tmp: Path) -> list[str]:
+    """A 4.9 MB list of evidence ids: under the byte cap, over the value cap."""
+    rules = mini(tmp)
+    items = ", ".join(f"e{index}" for index in range(600_000))[: int(4.9 * MB)]
+    items = items.rsplit(",", 1)[0]
+    _edit(rules, PATHWAY, "evidence: [willis2017]", f"evidence: [{items}]")
+    return _validate(rules)
+
+
+def many_unknown_ids(tmp: Path) -> list[str]:
+    """100,000 unknown evidence ids: 100,000 problems, listed 100 at a time."""
+    rules = mini(tmp)
+    items = ", ".join(f"unknown-{index}" for index in range(100_000))
+    _edit(rules, PATHWAY, "evidence: [willis2017]", f"evidence: [{items}]")
+    return _validate(rules)
+
+
+def long_value(tmp: Path) -> list[str]:
+    """A 4 MB string where a severity belongs: the message quotes a short excerpt."""
+    rules = mini(tmp)
+    _edit(rules, PATHWAY, "severity: warning", "severity: " + "x" * (4 * MB))
+    return _validate(rules)
+
+
+def deep_parentheses(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    _edit(rules, PATHWAY, "when: 'lymphocytes < lymphocytes_lln and disease_activity != \"none\"'",
+          "when: '" + "(" * 300 + "age > 1" + ")" * 300 + "'")
+    return _validate(rules)
+
+
+def many_nots(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    _edit(rules, PATHWAY, "when: 'lymphocytes < lymphocytes_lln and disease_activity != \"none\"'",
+          "when: '" + "not " * 1000 + "age > 1'")
+    return _validate(rules)
+
+
+def deep_yaml(depth: int) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        rules = mini(tmp)
+        _edit(rules, PATHWAY, "severity: warning", "severity: " + "[" * depth + "]" * depth)
+        return _validate(rules)
+    return build
+
+
+def huge_integer(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    _edit(rules, "evidence.yaml", "n: 77", "n: " + "9" * 5000)
+    return _validate(rules)
+
+
+def bad_date(value: str) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        rules = mini(tmp)
+        _edit(rules, "rulebase.yaml", "reviewed: 2026-11-24", f"reviewed: {value}")
+        return _validate(rules)
+    return build
+
+
+def unreadable(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    (rules / "classes.yaml").chmod(0)
+    return _validate(rules)
+
+
+def escape_in_file_name(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    (rules / "pathways" / "evil\x1b]0;owned\x07\x1b[2J.yaml").write_text("a: [\n",
+                                                                        encoding="utf-8")
+    return _validate(rules)
+
+
+def escape_in_title(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    _edit(rules, PATHWAY, "title: Retained lymphocytes may escape alemtuzumab",
+          'title: "Retained \\e[31mlymphocytes\\e]8;;http://x\\a"')
+    return _check(rules)
+
+
+def scenario_bad_date(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    _edit(rules, "scenarios/mini.yaml", "facts: {lymphocytes: 0.7, weeks_since_stop: 10}",
+          'facts: {lymphocytes: 0.7, stopped: "2026-02-30"}')
+    return ["rules", "test", "--rules", str(rules)]
+
+
+def scenario_fifo(tmp: Path) -> list[str]:
+    rules = mini(tmp)
+    os.mkfifo(rules / "scenarios" / "x.yaml")
+    return ["rules", "test", "--rules", str(rules)]
+
+
+CASES = [
+    Case("symlink-dev-zero", symlink_to("/dev/zero"), 3, "outside the rule-base directory"),
+    Case("symlink-dev-urandom", symlink_to("/dev/urandom"), 3,
+         "outside the rule-base directory"),
+    Case("fifo", fifo, 3, "x--y.yaml:1:1: a FIFO (named pipe), not a regular file"),
+    Case("directory-named-yaml", directory, 3, "x--y.yaml:1:1: a directory, not a regular file"),
+    Case("dangling-symlink", dangling, 3, "x--y.yaml:1:1: dangling symlink"),
+    Case("symlink-loop", loop, 3, "a--b.yaml:1:1: symlink loop"),
+    Case("file-50mb", big_file, 3, "drugs.yaml:1:1: file is larger than 5 MB"),
+    Case("total-over-cap", big_total, 3, "larger than 20 MB in all"),
+    Case("alias-bomb", alias_bomb, 3, "expands to more than 200,000 values"),
+    Case("aliased-brands", aliased_brands, 3, "expands to more than 200,000 values"),
+    Case("brands-1mb-plain", plain_brands, 0, ""),
+    Case("list-4.9mb", huge_list, 3, "expands to more than 200,000 values"),
+    Case("unknown-ids-100k", many_unknown_ids, 3, "and 99,900 more problems"),
+    Case("value-4mb", long_value, 3, "is not one of"),
+    Case("parentheses-300", deep_parentheses, 3, "nested too deeply"),
+    Case("not-1000", many_nots, 3, "nested too deeply"),
+    Case("yaml-nesting-60", deep_yaml(60), 3, "nested more than 50 levels deep"),
+    Case("yaml-nesting-100k", deep_yaml(100_000), 3, "exceeded maximum nesting depth"),
+    Case("integer-5000-digits", huge_integer, 3, "integer of 5,000 digits is too large"),
+    Case("date-feb-30", bad_date("2026-02-30"), 3, "rulebase.yaml:3:11: `reviewed`"),
+    Case("date-month-13", bad_date("2026-13-01"), 3, "rulebase.yaml:3:11: `reviewed`"),
+    Case("date-bad-timezone", bad_date("2026-01-01T10:00:00+25:00"), 3,
+         "rulebase.yaml:3:11: `reviewed`"),
+    Case("unreadable-file", unreadable, 3, "classes.yaml:1:1: cannot read: Permission denied",
+         needs_non_root=True),
+    Case("escape-in-file-name", escape_in_file_name, 3, "evil\\x1b]0;owned\\x07\\x1b[2J.yaml"),
+    Case("escape-in-title", escape_in_title, 3, "control character U+001B"),
+    Case("scenario-bad-date", scenario_bad_date, 3, "scenarios/mini.yaml:"),
+    Case("scenario-fifo", scenario_fifo, 3, "scenarios/x.yaml:1:1: a FIFO"),
+]

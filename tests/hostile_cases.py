@@ -128,10 +128,9 @@ def aliased_brands(tmp: Path) -> list[str]:
     """A 1 MB brands list, repeated through aliases in valid positions."""
     rules = mini(tmp)
     brands = ", ".join(f"Brand{index}" for index in range(90_000))
-    _edit(rules, "drugs.yaml", "  - id: alemtuzumab\n",
-          f"  - id: alemtuzumab\n    brands: &brands [{brands}]\n")
-    _edit(rules, "drugs.yaml", "  - id: cladribine\n", "  - id: cladribine\n    brands: *brands\n")
-    _edit(rules, "drugs.yaml", "  - id: fingolimod\n", "  - id: fingolimod\n    brands: *brands\n")
+    _edit(rules, "drugs.yaml", "brands: [Lemtrada]", f"brands: &brands [Lemtrada, {brands}]")
+    _edit(rules, "drugs.yaml", "brands: [Mavenclad]", "brands: *brands")
+    _edit(rules, "drugs.yaml", "brands: [Gilenya]", "brands: *brands")
     return _check(rules)
 
 
@@ -139,8 +138,7 @@ def plain_brands(tmp: Path) -> list[str]:
     """A 1 MB brands list without aliases: valid, and answered within the bounds."""
     rules = mini(tmp)
     brands = ", ".join(f"Brand{index}" for index in range(90_000))
-    _edit(rules, "drugs.yaml", "  - id: alemtuzumab\n",
-          f"  - id: alemtuzumab\n    brands: [{brands}]\n")
+    _edit(rules, "drugs.yaml", "brands: [Lemtrada]", f"brands: [Lemtrada, {brands}]")
     return [*_check(rules), "--format", "json"]
 
 

@@ -414,7 +414,8 @@ def test_an_interrupt_in_a_command_is_one_line_and_130(run_cli: RunCli,
 def test_the_console_script_points_at_the_light_entry_point() -> None:
     pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '\nswitchadvisor = "switchadvisor.entry:main"\n' in pyproject
-    code = "import sys, switchadvisor.entry; print(sorted({'typer', 'pydantic'} & set(sys.modules)))"
+    code = ("import sys, switchadvisor.entry; "
+            "print(sorted({'typer', 'pydantic'} & set(sys.modules)))")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                check=True, env=_env())
     assert completed.stdout.strip() == "[]"

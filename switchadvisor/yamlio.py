@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -32,7 +32,7 @@ _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
 
 Node = yaml.Node
 
-MAX_NODES = 200_000
+MAX_NODES = 100_000
 """Nodes in one document, each alias counted as the size of what it refers to."""
 MAX_ALIASES = 100
 """Alias uses (``*name``) in one document."""
@@ -135,22 +135,62 @@ class _Reader:
     # -------------------------------------------------------------------- composition
 
     def compose(self) -> yaml.Node | None:
-        """Build the node tree of the single document from parser events, iteratively."""
+        """Build the node tree of the single document from parser events, iteratively.
+
+        Written as one flat loop (the hot path of a large file); each frame of the stack is
+        [container, anchor, nodes counted before it, pending mapping key].
+        """
         loader: Any = self.loader
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
             return None
         loader.get_event()  # DocumentStart
         anchors: dict[str, tuple[yaml.Node, int]] = {}
-        sizes: dict[int, int] = {}
-        stack: list[tuple[yaml.Node, str | None]] = []
+        stack: list[list[Any]] = []
         root: yaml.Node | None = None
+        get_event = loader.get_event
+        resolve = loader.resolve
+        scalar_event, scalar_node = yaml.ScalarEvent, yaml.ScalarNode
+        mapping_node = yaml.MappingNode
+        starts = {yaml.SequenceStartEvent: yaml.SequenceNode,
+                  yaml.MappingStartEvent: yaml.MappingNode}
+        ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
         while True:
-            event: Any = loader.get_event()
-            if isinstance(event, yaml.DocumentEndEvent):
-                break
-            node: yaml.Node | None = None
-            if isinstance(event, yaml.AliasEvent):
+            event: Any = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(scalar_node, event.value, event.implicit) \
+                        if event.implicit[0] else _STR
+                node: Any = scalar_node(tag, event.value, event.start_mark, event.end_mark,
+                                        style=event.style)
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._too_many(event.start_mark)
+                if event.anchor is not None:
+                    anchors[event.anchor] = (node, 1)
+            elif kind in starts:
+                node_class = starts[kind]
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(node_class, None, event.implicit)
+                container = node_class(tag, [], event.start_mark, None,
+                                       flow_style=event.flow_style)
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    self._too_many(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    self.problem(event.start_mark, "yaml-limit",
+                                 f"nested more than {MAX_DEPTH} levels deep", fatal=True)
+                stack.append([container, event.anchor, self.nodes, None])
+                continue
+            elif kind in ends:
+                node, anchor, counted, _ = stack.pop()
+                node.end_mark = event.end_mark
+                if anchor is not None:
+                    anchors[anchor] = (node, self.nodes - counted + 1)
+            elif kind is yaml.AliasEvent:
                 target = anchors.get(event.anchor) if event.anchor is not None else None
                 if target is None:
                     self.problem(event.start_mark, "yaml-syntax",
@@ -161,48 +201,27 @@ class _Reader:
                     self.problem(event.start_mark, "yaml-limit",
                                  f"more than {MAX_ALIASES} aliases in one file", fatal=True)
                 node = target[0]
-                self._count(target[1], event.start_mark)
-            elif isinstance(event, yaml.ScalarEvent):
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                start: Any = event.start_mark  # the C parser's marks are typed apart
-                node = yaml.ScalarNode(tag, event.value, start, cast(Any, event.end_mark),
-                                       style=event.style)
-                self._count(1, event.start_mark)
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) \
-                    else yaml.MappingNode
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(kind, None, event.implicit)
-                container = kind(tag, [], cast(Any, event.start_mark), None,
-                                 flow_style=event.flow_style)
-                self._count(1, event.start_mark)
-                if len(stack) >= MAX_DEPTH:
-                    self.problem(event.start_mark, "yaml-limit",
-                                 f"nested more than {MAX_DEPTH} levels deep", fatal=True)
-                stack.append((container, event.anchor))
-                sizes[id(container)] = self.nodes
-                continue
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node, anchor = stack.pop()
-                node.end_mark = event.end_mark
-                if anchor is not None:
-                    anchors[anchor] = (node, self.nodes - sizes[id(node)] + 1)
-                self._attach(stack, node)
-                if not stack:
-                    root = node
-                continue
+                self.nodes += target[1]
+                if self.nodes > MAX_NODES:
+                    self._too_many(event.start_mark)
+            elif kind is yaml.DocumentEndEvent:
+                break
             else:  # pragma: no cover - the parser emits nothing else inside a document
                 self.problem(event.start_mark, "yaml-syntax", "unexpected YAML event",
                              fatal=True)
-            assert node is not None
-            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
-                anchors[event.anchor] = (node, 1)
-            self._attach(stack, node)
             if not stack:
                 root = node
+                continue
+            frame = stack[-1]
+            parent = frame[0]
+            if type(parent) is mapping_node:  # keys and values arrive alternately
+                if frame[3] is None:
+                    frame[3] = node
+                else:
+                    parent.value.append((frame[3], node))
+                    frame[3] = None
+            else:
+                parent.value.append(node)
         if not loader.check_event(yaml.StreamEndEvent):
             event = loader.peek_event()
             self.problem(event.start_mark, "yaml-syntax",
@@ -210,26 +229,10 @@ class _Reader:
                          fatal=True)
         return root
 
-    def _count(self, size: int, mark: Any) -> None:
-        self.nodes += size
-        if self.nodes > MAX_NODES:
-            self.problem(mark, "yaml-limit",
-                         f"the file expands to more than {MAX_NODES:,} values "
-                         "(aliases count as what they repeat)", fatal=True)
-
-    @staticmethod
-    def _attach(stack: list[tuple[yaml.Node, str | None]], node: yaml.Node) -> None:
-        if stack:
-            parent = stack[-1][0]
-            if isinstance(parent, yaml.MappingNode):
-                # keys and values arrive alternately; pair them up
-                pending = parent.value
-                if pending and len(pending[-1]) == 1:
-                    pending[-1] = (pending[-1][0], node)
-                else:
-                    pending.append((node,))
-            else:
-                parent.value.append(node)
+    def _too_many(self, mark: Any) -> None:
+        self.problem(mark, "yaml-limit",
+                     f"the file expands to more than {MAX_NODES:,} values "
+                     "(aliases count as what they repeat)", fatal=True)
 
     # ------------------------------------------------------------------- construction
 

@@ -151,10 +151,14 @@ def huge_list(tmp: Path) -> list[str]:
     return _validate(rules)
 
 
+UNKNOWN_IDS = 90_000
+
+
 def many_unknown_ids(tmp: Path) -> list[str]:
-    """100,000 unknown evidence ids: 100,000 problems, listed 100 at a time."""
+    """90,000 unknown evidence ids (just under the value cap): 90,000 problems, listed 100
+    at a time, each found without a fuzzy search beyond the first few."""
     rules = mini(tmp)
-    items = ", ".join(f"unknown-{index}" for index in range(100_000))
+    items = ", ".join(f"unknown-{index}" for index in range(UNKNOWN_IDS))
     _edit(rules, PATHWAY, "evidence: [willis2017]", f"evidence: [{items}]")
     return _validate(rules)
 
@@ -245,11 +249,11 @@ CASES = [
     Case("symlink-loop", loop, 3, "a--b.yaml:1:1: symlink loop"),
     Case("file-50mb", big_file, 3, "drugs.yaml:1:1: file is larger than 5 MB"),
     Case("total-over-cap", big_total, 3, "larger than 20 MB in all"),
-    Case("alias-bomb", alias_bomb, 3, "expands to more than 200,000 values"),
-    Case("aliased-brands", aliased_brands, 3, "expands to more than 200,000 values"),
+    Case("alias-bomb", alias_bomb, 3, "expands to more than"),
+    Case("aliased-brands", aliased_brands, 3, "expands to more than"),
     Case("brands-1mb-plain", plain_brands, 0, ""),
-    Case("list-4.9mb", huge_list, 3, "expands to more than 200,000 values"),
-    Case("unknown-ids-100k", many_unknown_ids, 3, "and 99,900 more problems"),
+    Case("list-4.9mb", huge_list, 3, "expands to more than"),
+    Case("unknown-ids-90k", many_unknown_ids, 3, "and 89,900 more problems"),
     Case("value-4mb", long_value, 3, "is not one of"),
     Case("parentheses-300", deep_parentheses, 3, "nested too deeply"),
     Case("not-1000", many_nots, 3, "nested too deeply"),

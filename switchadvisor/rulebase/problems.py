@@ -14,8 +14,8 @@ from switchadvisor.errors import Problem
 from switchadvisor.rulebase.models import ID_PATTERN, KEBAB_PATTERN, model_for
 from switchadvisor.yamlio import excerpt
 
-MAX_KEPT = 10_000
-"""Problems kept in memory; the rest are only counted."""
+MAX_KEPT = 1_000
+"""Problems kept (and positioned); the rest are only counted."""
 MAX_SUGGESTIONS = 20
 """Problems that get a "did you mean" (each is a fuzzy search over the known names)."""
 MAX_MESSAGE = 300
@@ -62,6 +62,9 @@ class Collector:
         return list(loc)
 
     def at(self, relpath: str, loc: Sequence[str | int], code: str, message: str) -> None:
+        if len(self.problems) >= MAX_KEPT:  # counted only: no need to find its position
+            self.dropped += 1
+            return
         loc = self.remap(relpath, loc)
         document = self.nodes.get(relpath)
         node = document.node if document else None

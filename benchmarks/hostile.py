@@ -96,7 +96,7 @@ def main() -> None:
         print(row(f"reader gone before the first write ({label})", "141",
                   measure([*CHECK, *extra], stdout=write_end)))
         os.close(write_end)
-    for delay in (0.03, 0.05, 0.08, 0.1, 0.15, 0.25):
+    for delay in (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.25):
         print(row(f"Ctrl-C after {delay * 1000:.0f} ms", "130",
                   measure([*CHECK, "--rules", mini], interrupt_after=delay)))
 

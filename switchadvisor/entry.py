@@ -8,7 +8,6 @@ module imports nothing heavy: it installs a SIGINT handler that prints one line 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -26,8 +25,10 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; an interrupt at any point is one line and exit 130."""
-    with contextlib.suppress(ValueError):  # not the main thread: keep Python's default
+    try:  # noqa: SIM105 - contextlib would cost an import before the handler is in place
         signal.signal(signal.SIGINT, _interrupted)
+    except ValueError:  # not the main thread: keep Python's default
+        pass
     try:
         from switchadvisor.cli import main as cli_main
     except KeyboardInterrupt:  # pragma: no cover - only without the handler above

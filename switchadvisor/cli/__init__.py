@@ -131,7 +131,10 @@ def run(args: list[str], *, debug: bool = False) -> int:
     except OSError as exc:
         if _is_broken_pipe(exc):
             return _broken_pipe()
-        _stderr(f"error: cannot write the output: {exc.strerror or exc}")
+        if exc.filename is not None:  # a file the command read, not the output
+            _stderr(f"error: cannot read {exc.filename}: {exc.strerror or exc}")
+        else:
+            _stderr(f"error: cannot write the output: {exc.strerror or exc}")
         return ExitCode.IO_ERROR
     except Exception as exc:
         if debug:

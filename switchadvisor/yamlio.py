@@ -32,8 +32,9 @@ _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
 
 Node = yaml.Node
 
-MAX_NODES = 100_000
-"""Nodes in one document, each alias counted as the size of what it refers to."""
+MAX_NODES = 50_000
+"""Nodes in one document, each alias counted as the size of what it refers to (the
+largest shipped file holds about 2,200)."""
 MAX_ALIASES = 100
 """Alias uses (``*name``) in one document."""
 MAX_DEPTH = 50
@@ -69,6 +70,8 @@ class YamlSyntaxError(Exception):
     """A document that is not plain, bounded YAML: every problem found (at least one)."""
 
     problems: list[YamlProblem] = field(default_factory=list)
+    size: int = 0
+    """Values read before giving up (counts against a rule base's total)."""
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -96,6 +99,8 @@ class Document:
 
     data: Any
     node: yaml.Node | None
+    size: int = 0
+    """Values in the document, each alias counted as what it repeats."""
 
 
 def excerpt(value: object, limit: int = 60) -> str:
@@ -342,8 +347,8 @@ def load_document(text: str) -> Document:
         if dispose is not None:
             dispose()
     if reader.problems:
-        raise YamlSyntaxError(reader.problems)
-    return Document(data, node)
+        raise YamlSyntaxError(reader.problems, reader.nodes)
+    return Document(data, node, reader.nodes)
 
 
 def locate(node: yaml.Node | None, path: Sequence[str | int]) -> tuple[int, int]:

@@ -198,8 +198,8 @@ def test_problem_lists_are_capped_and_max_problems_is_honoured(tmp_path: Path,
     assert result.exit_code == ExitCode.RULEBASE
     lines = result.stderr.splitlines()
     assert len(lines) == 7
-    assert lines[5] == "… and 89,995 more problems"
-    assert lines[6].endswith(": 90,000 problems")
+    assert lines[5] == "… and 44,995 more problems"
+    assert lines[6].endswith(": 45,000 problems")
 
 
 def test_collector_keeps_a_bounded_number_of_problems_and_suggestions() -> None:

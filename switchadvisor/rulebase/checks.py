@@ -202,15 +202,20 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
         condition = None
         if finding.when is not None:
             try:
-                condition = compile_condition(finding.when, CONDITION_FACTS)
+                condition = compile_condition(finding.when, CONDITION_FACTS,
+                                              suggest=collector.may_suggest())
             except ConditionSyntaxError as exc:
-                document = collector.nodes.get(relpath)
-                line, column, style = yamlio.scalar_start(
-                    document.node if document else None,
-                    collector.remap(relpath, [*here, "when"]))
-                offset = 1 if style in {'"', "'"} else 0
-                collector.add(relpath, (line, column + offset + exc.column - 1),
-                              "condition", f"finding `{finding.id}`: {exc.message}")
+                collector.suggestions += 1
+                if collector.full:  # counted only: no need to find its position
+                    collector.dropped += 1
+                else:
+                    document = collector.nodes.get(relpath)
+                    line, column, style = yamlio.scalar_start(
+                        document.node if document else None,
+                        collector.remap(relpath, [*here, "when"]))
+                    offset = 1 if style in {'"', "'"} else 0
+                    collector.add(relpath, (line, column + offset + exc.column - 1),
+                                  "condition", f"finding `{finding.id}`: {exc.message}")
         if finding.id in all_rules:
             collector.at(relpath, [*here, "id"], "duplicate-id",
                          f"duplicate finding id {finding.id!r} "

@@ -43,12 +43,19 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
     files = rule_files(root, collector)
     digest = hashlib.sha256()
     loaded: dict[str, LoadedFile] = {}
+    values = 0
     for relpath, raw in files:
+        if values > MAX_TOTAL_VALUES:
+            collector.add(relpath, (1, 1), "too-large",
+                          f"not read: the rule base already holds more than "
+                          f"{MAX_TOTAL_VALUES:,} values")
+            continue
         digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
         model_type = model_for(relpath)
         result = _load_file(relpath, raw, model_type, collector)
         if result is not None:
             loaded[relpath] = result
+        values += collector.values.get(relpath, 0)
     rulebase = cross_check(location, digest.hexdigest(), loaded, collector)
     if collector.problems or rulebase is None:
         raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}",
@@ -57,6 +64,10 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
 
 
 
+
+MAX_TOTAL_VALUES = 150_000
+"""Values in the whole rule base (each file has its own cap in ``yamlio``); the shipped one
+holds about 7,000."""
 
 _REGISTRIES: dict[str, tuple[str, type[RuleModel]]] = {
     "evidence.yaml": ("evidence", EvidenceEntry),
@@ -76,11 +87,13 @@ def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
     try:
         document = yamlio.load_document(text)
     except yamlio.YamlSyntaxError as exc:
+        collector.values[relpath] = exc.size
         for problem in exc.problems:
             collector.add(relpath, (problem.line, problem.column), problem.code,
                           problem.message)
         return None
     collector.nodes[relpath] = document
+    collector.values[relpath] = document.size
     if not isinstance(document.data, dict):
         collector.add(relpath, (1, 1), "not-a-mapping",
                       "the file must hold a mapping of keys to values")

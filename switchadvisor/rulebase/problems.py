@@ -29,6 +29,8 @@ class Collector:
         self.dropped = 0
         """Problems found beyond ``MAX_KEPT``: counted, not kept."""
         self.suggestions = 0
+        self.values: dict[str, int] = {}
+        """Values read from each file (for the rule base's total cap)."""
         self.nodes: dict[str, yamlio.Document] = {}
         self.invalid_ids: set[str] = set()
         """Ids of entries that failed validation: not reported again as dangling."""
@@ -46,6 +48,14 @@ class Collector:
             message = message[: MAX_MESSAGE - 1] + "…"
         self.problems.append(Problem(self.display(relpath), position[0], position[1], code,
                                      message))
+
+    @property
+    def full(self) -> bool:
+        """True once ``MAX_KEPT`` problems are kept: further ones are only counted."""
+        return len(self.problems) >= MAX_KEPT
+
+    def may_suggest(self) -> bool:
+        return self.suggestions < MAX_SUGGESTIONS
 
     def did_you_mean(self, value: str, known: Iterable[str]) -> str:
         """A suggestion for the first few problems only (see ``MAX_SUGGESTIONS``)."""

@@ -93,6 +93,9 @@ _MESSAGES = {
 
 def report_validation_error(relpath: str, document: yamlio.Document,
                              error: Mapping[str, Any], collector: Collector) -> None:
+    if collector.full:  # counted only: no need to describe or position it
+        collector.dropped += 1
+        return
     loc = [part for part in error["loc"] if not _is_union_tag(part)]
     kind = error["type"]
     # an error about a whole entry (loc ends in its index) is described by that entry
@@ -100,7 +103,8 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
     if kind == "extra_forbidden":
         position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
-        known = _known_keys(relpath, loc)
+        known = _known_keys(relpath, loc) if collector.may_suggest() else []
+        collector.suggestions += 1
         close = difflib.get_close_matches(str(loc[-1])[:80], known, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         collector.add(relpath, position, "unknown-key", f"{where}unknown key {field_name}{hint}")

@@ -125,7 +125,11 @@ class _Abort(Exception):
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_nodes: int = MAX_NODES,
+                 too_many: str | None = None) -> None:
+        self.max_nodes = max_nodes
+        self.too_many = too_many or (f"the file expands to more than {max_nodes:,} values "
+                                     "(aliases count as what they repeat)")
         self.loader = _Loader(text)
         self.problems: list[YamlProblem] = []
         self.nodes = 0
@@ -155,6 +159,8 @@ class _Reader:
         root: yaml.Node | None = None
         get_event = loader.get_event
         resolve = loader.resolve
+        resolved: dict[str, str] = {}
+        max_nodes = self.max_nodes
         scalar_event, scalar_node = yaml.ScalarEvent, yaml.ScalarNode
         mapping_node = yaml.MappingNode
         starts = {yaml.SequenceStartEvent: yaml.SequenceNode,
@@ -166,12 +172,17 @@ class _Reader:
             if kind is scalar_event:
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = resolve(scalar_node, event.value, event.implicit) \
-                        if event.implicit[0] else _STR
+                    if event.implicit[0]:  # plain: resolved by its text (cached)
+                        tag = resolved.get(event.value)
+                        if tag is None:
+                            tag = resolved[event.value] = resolve(
+                                scalar_node, event.value, event.implicit)
+                    else:
+                        tag = _STR
                 node: Any = scalar_node(tag, event.value, event.start_mark, event.end_mark,
                                         style=event.style)
                 self.nodes += 1
-                if self.nodes > MAX_NODES:
+                if self.nodes > max_nodes:
                     self._too_many(event.start_mark)
                 if event.anchor is not None:
                     anchors[event.anchor] = (node, 1)
@@ -183,7 +194,7 @@ class _Reader:
                 container = node_class(tag, [], event.start_mark, None,
                                        flow_style=event.flow_style)
                 self.nodes += 1
-                if self.nodes > MAX_NODES:
+                if self.nodes > max_nodes:
                     self._too_many(event.start_mark)
                 if len(stack) >= MAX_DEPTH:
                     self.problem(event.start_mark, "yaml-limit",
@@ -207,7 +218,7 @@ class _Reader:
                                  f"more than {MAX_ALIASES} aliases in one file", fatal=True)
                 node = target[0]
                 self.nodes += target[1]
-                if self.nodes > MAX_NODES:
+                if self.nodes > max_nodes:
                     self._too_many(event.start_mark)
             elif kind is yaml.DocumentEndEvent:
                 break
@@ -235,9 +246,7 @@ class _Reader:
         return root
 
     def _too_many(self, mark: Any) -> None:
-        self.problem(mark, "yaml-limit",
-                     f"the file expands to more than {MAX_NODES:,} values "
-                     "(aliases count as what they repeat)", fatal=True)
+        self.problem(mark, "yaml-limit", self.too_many, fatal=True)
 
     # ------------------------------------------------------------------- construction
 
@@ -321,12 +330,15 @@ class _Reader:
         return None  # null
 
 
-def load_document(text: str) -> Document:
+def load_document(text: str, *, max_nodes: int = MAX_NODES,
+                  too_many: str | None = None) -> Document:
     """Load one YAML document: plain data only, bounded (see the module docstring).
 
     Raises ``YamlSyntaxError`` holding every problem found (at most a few per file).
+    ``max_nodes`` lowers the value cap (a rule base's remaining budget), ``too_many`` is the
+    message when it is reached.
     """
-    reader = _Reader(text)
+    reader = _Reader(text, max_nodes, too_many)
     data: Any = None
     node: yaml.Node | None = None
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import MINI_RULES, RunCli
-from hostile_cases import CASES, PATHWAY, Case, many_unknown_ids, mini
+from hostile_cases import CASES, PATHWAY, Case, many_findings, many_unknown_ids, mini
 from switchadvisor.errors import ExitCode, Problem, RuleBaseError, printable
 from switchadvisor.rulebase import files, load_rulebase
 from switchadvisor.rulebase.problems import MAX_KEPT, MAX_SUGGESTIONS, Collector
@@ -210,6 +210,20 @@ def test_collector_keeps_a_bounded_number_of_problems_and_suggestions() -> None:
     hints = [collector.did_you_mean("frau2018", ["frau2019"]) for _ in range(30)]
     assert hints.count(" (did you mean 'frau2019'?)") == MAX_SUGGESTIONS
     assert RuleBaseError(collector.problems, omitted=collector.dropped).count == MAX_KEPT + 50
+
+
+def test_the_rule_base_has_a_total_value_cap(tmp_path: Path) -> None:
+    from switchadvisor.rulebase.loader import MAX_TOTAL_VALUES
+
+    rules = Path(many_findings(tmp_path)[2])
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase(rules)
+    messages = {problem.message for problem in caught.value.problems if problem.code in
+                {"yaml-limit", "too-large"}}
+    assert messages == {
+        f"the rule base expands to more than {MAX_TOTAL_VALUES:,} values in all (aliases "
+        "count as what they repeat)",
+        f"not read: the rule base already holds {MAX_TOTAL_VALUES:,} values"}
 
 
 def test_a_problem_line_is_bounded() -> None:

@@ -45,14 +45,14 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
     loaded: dict[str, LoadedFile] = {}
     values = 0
     for relpath, raw in files:
-        if values > MAX_TOTAL_VALUES:
+        remaining = MAX_TOTAL_VALUES - values
+        if remaining <= 0:
             collector.add(relpath, (1, 1), "too-large",
-                          f"not read: the rule base already holds more than "
-                          f"{MAX_TOTAL_VALUES:,} values")
+                          f"not read: the rule base already holds {MAX_TOTAL_VALUES:,} values")
             continue
         digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
         model_type = model_for(relpath)
-        result = _load_file(relpath, raw, model_type, collector)
+        result = _load_file(relpath, raw, model_type, collector, budget=remaining)
         if result is not None:
             loaded[relpath] = result
         values += collector.values.get(relpath, 0)
@@ -65,7 +65,7 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
 
 
 
-MAX_TOTAL_VALUES = 150_000
+MAX_TOTAL_VALUES = 100_000
 """Values in the whole rule base (each file has its own cap in ``yamlio``); the shipped one
 holds about 7,000."""
 
@@ -77,7 +77,7 @@ _REGISTRIES: dict[str, tuple[str, type[RuleModel]]] = {
 
 
 def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
-               collector: Collector) -> LoadedFile | None:
+               collector: Collector, *, budget: int = MAX_TOTAL_VALUES) -> LoadedFile | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -85,7 +85,11 @@ def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
         collector.add(relpath, (line, 1), "encoding", f"not UTF-8 text ({exc.reason})")
         return None
     try:
-        document = yamlio.load_document(text)
+        too_many = None if budget >= yamlio.MAX_NODES else (
+            f"the rule base expands to more than {MAX_TOTAL_VALUES:,} values in all "
+            "(aliases count as what they repeat)")
+        document = yamlio.load_document(text, max_nodes=min(budget, yamlio.MAX_NODES),
+                                        too_many=too_many)
     except yamlio.YamlSyntaxError as exc:
         collector.values[relpath] = exc.size
         for problem in exc.problems:

@@ -449,3 +449,23 @@ def test_sigint_handler_is_installed_by_the_entry_point(monkeypatch: pytest.Monk
     finally:
         signal.signal(signal.SIGINT, previous)
     assert handlers == [entry._interrupted]
+
+
+@pytest.mark.parametrize("removed", [0, 5, 20, 74])
+def test_uncovered_pairs_are_counted_like_a_pair_by_pair_walk(removed: int) -> None:
+    import dataclasses
+
+    from switchadvisor.rulebase.checks import uncovered_pairs
+
+    shipped = load_rulebase()
+    kept = dict(sorted(shipped.pathways.items())[removed:])
+    rulebase = dataclasses.replace(shipped, pathways=kept)
+    expected = [(a.id, b.id) for a in rulebase.drugs.values() for b in rulebase.drugs.values()
+                if a.id != b.id and (a.id, b.id) not in kept
+                and (a.class_, b.class_) not in kept]
+    problems, count = uncovered_pairs(rulebase, limit=50)
+    assert count == len(expected)
+    assert len(problems) == min(50, count)
+    listed = {tuple(problem.message.split(":")[0].removeprefix("no pathway for ").split(" → "))
+              for problem in problems}
+    assert listed <= set(expected)

@@ -26,10 +26,10 @@ def rules_validate(
     from switchadvisor.rulebase.checks import uncovered_pairs
 
     rulebase = load(directory if directory is not None else rules, max_problems=max_problems)
-    gaps = uncovered_pairs(rulebase)
-    if gaps:
+    gaps, count = uncovered_pairs(rulebase)
+    if count:
         raise RuleBaseError(gaps, summary=f"incomplete rule base {rulebase.location.path}",
-                            max_shown=max_problems)
+                            omitted=count - len(gaps), max_shown=max_problems)
     typer.echo(f"rule base OK: {len(rulebase.drugs)} drugs, {len(rulebase.pathways)} pathways, "
                f"{rulebase.finding_count} findings, {len(rulebase.evidence)} evidence entries "
                f"({rulebase.location.path}, {rulebase.location.source.value})")

@@ -24,7 +24,7 @@ from switchadvisor.rulebase.models import (
     Rule,
     RuleBase,
 )
-from switchadvisor.rulebase.problems import Collector
+from switchadvisor.rulebase.problems import MAX_KEPT, Collector
 from switchadvisor.yamlio import excerpt
 
 
@@ -229,21 +229,44 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
 
 
 
-def uncovered_pairs(rulebase: RuleBase) -> list[Problem]:
-    """A problem for each ordered pair of different drugs that no pathway answers (neither
-    ``FROM--TO.yaml`` for the drugs nor for their classes): every switch must be answered."""
-    problems: list[Problem] = []
+def uncovered_pairs(rulebase: RuleBase, limit: int = MAX_KEPT) -> tuple[list[Problem], int]:
+    """Ordered pairs of different drugs that no pathway answers (neither ``FROM--TO.yaml``
+    for the drugs nor for their classes): the first ``limit`` as problems, and how many in
+    all (counted by class, so a rule base with thousands of drugs costs no pair-by-pair
+    walk)."""
     display = f"{rulebase.location.path.name or 'rules'}/pathways/"
     drugs = sorted(rulebase.drugs.values(), key=lambda drug: drug.id)
+    by_class: dict[str, list[Drug]] = {}
+    for drug in drugs:
+        by_class.setdefault(drug.class_, []).append(drug)
+    class_targets: dict[str, set[str]] = {}
+    drug_targets: dict[str, set[str]] = {}
+    for (from_id, to_id), pathway in rulebase.pathways.items():
+        targets = drug_targets if pathway.layer is Layer.DRUG_PAIR else class_targets
+        targets.setdefault(from_id, set()).add(to_id)
+    covered_by_class: dict[str, int] = {}
+    problems: list[Problem] = []
+    total = 0
     for from_drug in drugs:
-        for to_drug in drugs:
-            if from_drug.id == to_drug.id:
+        classes = class_targets.get(from_drug.class_, set())
+        if from_drug.class_ not in covered_by_class:
+            covered_by_class[from_drug.class_] = sum(
+                len(by_class.get(name, ())) for name in classes)
+        covered = covered_by_class[from_drug.class_] - (from_drug.class_ in classes)
+        covered += sum(1 for to_id in drug_targets.get(from_drug.id, ())
+                       if to_id != from_drug.id and to_id in rulebase.drugs
+                       and rulebase.drugs[to_id].class_ not in classes)
+        missing = len(drugs) - 1 - covered
+        total += missing
+        for to_drug in drugs if missing and len(problems) < limit else ():
+            if to_drug.id == from_drug.id or to_drug.class_ in classes or \
+                    to_drug.id in drug_targets.get(from_drug.id, ()):
                 continue
-            if rulebase.pathway(from_drug.id, to_drug.id) is None and \
-                    rulebase.pathway(from_drug.class_, to_drug.class_) is None:
-                problems.append(Problem(
-                    display, 1, 1, "missing-pathway",
-                    f"no pathway for {from_drug.id} → {to_drug.id}: add "
-                    f"{from_drug.id}--{to_drug.id}.yaml or "
-                    f"{from_drug.class_}--{to_drug.class_}.yaml"))
-    return problems
+            problems.append(Problem(
+                display, 1, 1, "missing-pathway",
+                f"no pathway for {from_drug.id} → {to_drug.id}: add "
+                f"{from_drug.id}--{to_drug.id}.yaml or "
+                f"{from_drug.class_}--{to_drug.class_}.yaml"))
+            if len(problems) >= limit:
+                break
+    return problems, total

@@ -469,3 +469,22 @@ def test_uncovered_pairs_are_counted_like_a_pair_by_pair_walk(removed: int) -> N
     listed = {tuple(problem.message.split(":")[0].removeprefix("no pathway for ").split(" → "))
               for problem in problems}
     assert listed <= set(expected)
+
+
+def test_directories_outside_the_rule_base_are_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    import shutil
+
+    rules = mini(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(str(rules / "scenarios"), elsewhere / "scenarios")
+    os.symlink(elsewhere / "scenarios", rules / "scenarios")
+    result = run_cli("rules", "test", "--rules", str(rules))
+    assert result.exit_code == ExitCode.RULEBASE, result
+    assert ("scenarios/mini.yaml:1:1: file outside the rule-base directory (refused) "
+            "[outside]") in result.stderr
+    shutil.move(str(rules / "pathways"), elsewhere / "pathways")
+    os.symlink(elsewhere / "pathways", rules / "pathways")
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase(rules)
+    assert ("rules/pathways/:1:1: directory outside the rule-base directory (refused) "
+            "[outside]") in map(str, caught.value.problems)

@@ -97,22 +97,20 @@ def read_bounded(path: Path, root: Path, *, limit: int = MAX_FILE_BYTES,
         raise UnreadableFile("missing-file", "file not found") from None
     except OSError as exc:
         raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}") from None
-    target = path
-    if stat.S_ISLNK(info.st_mode):
-        try:
-            target = path.resolve(strict=True)
-        except FileNotFoundError:
-            raise UnreadableFile("bad-symlink", "dangling symlink (its target does not exist)"
-                                 ) from None
-        except (RuntimeError, OSError) as exc:
-            if isinstance(exc, OSError) and exc.errno not in (errno.ELOOP, None):
-                raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}"
-                                     ) from None
-            raise UnreadableFile("bad-symlink", "symlink loop") from None
-        if not _inside(target, root.resolve()):
-            raise UnreadableFile("bad-symlink",
-                                 "symlink to a file outside the rule-base directory "
-                                 "(refused)")
+    link = stat.S_ISLNK(info.st_mode)
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise UnreadableFile("bad-symlink", "dangling symlink (its target does not exist)"
+                             ) from None
+    except (RuntimeError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (errno.ELOOP, None):
+            raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}") from None
+        raise UnreadableFile("bad-symlink", "symlink loop") from None
+    if not _inside(target, root.resolve()):
+        what = "symlink to a file" if link else "file"
+        raise UnreadableFile("outside", f"{what} outside the rule-base directory (refused)")
+    if link:
         try:
             info = os.stat(target)
         except OSError as exc:
@@ -218,7 +216,11 @@ def rule_files(root: Path, collector: Collector,
                           f"classes.yaml, drugs.yaml, pathways/ and scenarios/"
                           f"{_close(entry.name, REQUIRED_FILES)}")
     pathway_dir = root / PATHWAY_DIR
-    if not pathway_dir.is_dir() or not _inside(pathway_dir.resolve(), root.resolve()):
+    if pathway_dir.is_dir() and not _inside(pathway_dir.resolve(), root.resolve()):
+        collector.add(f"{PATHWAY_DIR}/", (1, 1), "outside",
+                      "directory outside the rule-base directory (refused)")
+        return files
+    if not pathway_dir.is_dir():
         others = [entry.name for entry in top if entry.name not in KNOWN_DIRS
                   and not entry.name.startswith(".") and entry.is_dir()]
         collector.add(f"{PATHWAY_DIR}/", (1, 1), "missing-directory",

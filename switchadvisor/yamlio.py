@@ -147,14 +147,16 @@ class _Reader:
         """Build the node tree of the single document from parser events, iteratively.
 
         Written as one flat loop (the hot path of a large file); each frame of the stack is
-        [container, anchor, nodes counted before it, pending mapping key].
+        [container, anchor, nodes counted before it, pending mapping key, height of its
+        tallest child]. Heights are tracked so that an alias cannot nest a structure deeper
+        than ``MAX_DEPTH`` by repeating an already deep one.
         """
         loader: Any = self.loader
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
             return None
         loader.get_event()  # DocumentStart
-        anchors: dict[str, tuple[yaml.Node, int]] = {}
+        anchors: dict[str, tuple[yaml.Node, int, int]] = {}  # node, size, height
         stack: list[list[Any]] = []
         root: yaml.Node | None = None
         get_event = loader.get_event
@@ -184,8 +186,9 @@ class _Reader:
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._too_many(event.start_mark)
+                height = 0
                 if event.anchor is not None:
-                    anchors[event.anchor] = (node, 1)
+                    anchors[event.anchor] = (node, 1, 0)
             elif kind in starts:
                 node_class = starts[kind]
                 tag = event.tag
@@ -199,13 +202,14 @@ class _Reader:
                 if len(stack) >= MAX_DEPTH:
                     self.problem(event.start_mark, "yaml-limit",
                                  f"nested more than {MAX_DEPTH} levels deep", fatal=True)
-                stack.append([container, event.anchor, self.nodes, None])
+                stack.append([container, event.anchor, self.nodes, None, 0])
                 continue
             elif kind in ends:
-                node, anchor, counted, _ = stack.pop()
+                node, anchor, counted, _, tallest = stack.pop()
                 node.end_mark = event.end_mark
+                height = tallest + 1
                 if anchor is not None:
-                    anchors[anchor] = (node, self.nodes - counted + 1)
+                    anchors[anchor] = (node, self.nodes - counted + 1, height)
             elif kind is yaml.AliasEvent:
                 target = anchors.get(event.anchor) if event.anchor is not None else None
                 if target is None:
@@ -216,10 +220,14 @@ class _Reader:
                 if self.aliases > MAX_ALIASES:
                     self.problem(event.start_mark, "yaml-limit",
                                  f"more than {MAX_ALIASES} aliases in one file", fatal=True)
-                node = target[0]
-                self.nodes += target[1]
+                node, size, height = target
+                self.nodes += size
                 if self.nodes > max_nodes:
                     self._too_many(event.start_mark)
+                if len(stack) + height > MAX_DEPTH:
+                    self.problem(event.start_mark, "yaml-limit",
+                                 f"nested more than {MAX_DEPTH} levels deep (through an alias)",
+                                 fatal=True)
             elif kind is yaml.DocumentEndEvent:
                 break
             else:  # pragma: no cover - the parser emits nothing else inside a document
@@ -229,6 +237,8 @@ class _Reader:
                 root = node
                 continue
             frame = stack[-1]
+            if height > frame[4]:
+                frame[4] = height
             parent = frame[0]
             if type(parent) is mapping_node:  # keys and values arrive alternately
                 if frame[3] is None:

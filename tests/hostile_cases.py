@@ -208,6 +208,20 @@ def deep_yaml(depth: int) -> Callable[[Path], list[str]]:
     return build
 
 
+def alias_nesting(tmp: Path) -> list[str]:
+    """Aliases stacking a 45-deep list ninety times: deep through repetition, not text."""
+    rules = mini(tmp)
+    lines = ["x-deep:", "  a: &a " + "[" * 45 + "1" + "]" * 45]
+    previous = "a"
+    for index in range(90):
+        lines.append(f"  x{index}: &x{index} " + "[" * 10 + f"*{previous}" + "]" * 10)
+        previous = f"x{index}"
+    path = rules / PATHWAY
+    path.write_text("\n".join(lines) + "\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    return _validate(rules)
+
+
 def huge_integer(tmp: Path) -> list[str]:
     rules = mini(tmp)
     _edit(rules, "evidence.yaml", "n: 77", "n: " + "9" * 5000)
@@ -276,6 +290,7 @@ CASES = [
     Case("not-1000", many_nots, 3, "nested too deeply"),
     Case("yaml-nesting-60", deep_yaml(60), 3, "nested more than 50 levels deep"),
     Case("yaml-nesting-100k", deep_yaml(100_000), 3, "exceeded maximum nesting depth"),
+    Case("alias-nesting", alias_nesting, 3, "nested more than 50 levels deep (through an alias)"),
     Case("integer-5000-digits", huge_integer, 3, "integer of 5,000 digits is too large"),
     Case("date-feb-30", bad_date("2026-02-30"), 3, "rulebase.yaml:3:11: `reviewed`"),
     Case("date-month-13", bad_date("2026-13-01"), 3, "rulebase.yaml:3:11: `reviewed`"),

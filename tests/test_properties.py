@@ -321,3 +321,59 @@ def test_random_check_options_exit_0_1_2_or_3_without_traceback(run_cli: RunCli,
     assert result.exit_code in (0, 1, 2, 3), result
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result
     assert "\x1b" not in result.stderr
+
+
+# ----------------------------------------------- random rule files: a rule base or problems
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+              st.floats(allow_nan=True, allow_infinity=True),
+              st.text(max_size=12), st.sampled_from(["2026-02-30", "4 weeks", "age > 1",
+                                                     "((", "fingolimod", "info"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8)
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@given(st.sampled_from(["drugs.yaml", "evidence.yaml", "rulebase.yaml",
+                        "pathways/fingolimod--alemtuzumab.yaml"]),
+       st.integers(min_value=0), json_values)
+def test_a_mutated_rule_file_gives_a_rule_base_or_problems(tmp_path_factory: object,
+                                                            relpath: str, pick: int,
+                                                            value: object) -> None:
+    import json
+    import shutil
+
+    from switchadvisor import yamlio
+    from switchadvisor.errors import RuleBaseError
+    from switchadvisor.rulebase import load_rulebase
+
+    target = tmp_path_factory.mktemp("rules") / "rules"  # type: ignore[attr-defined]
+    shutil.copytree(MINI_RULES, target)
+    data = yamlio.load_document((target / relpath).read_text(encoding="utf-8")).data
+    paths = _paths(data)
+    path = paths[pick % len(paths)]
+    if not path:
+        data = value
+    else:
+        holder = data
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = value
+    (target / relpath).write_text(json.dumps(data, default=str), encoding="utf-8")
+    try:
+        load_rulebase(target)
+    except RuleBaseError as exc:
+        assert exc.problems
+        assert all(len(str(problem)) <= 400 for problem in exc.problems)

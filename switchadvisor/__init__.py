@@ -14,7 +14,10 @@ pay only for what they touch.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing's: importing typing here would delay the Ctrl-C handler
+if TYPE_CHECKING:
+    from typing import Any
 
 # The single source of the version (hatch reads it at build time); a constant, because
 # importlib.metadata costs ~20 ms at start-up.

@@ -1,6 +1,6 @@
 """python -m switchadvisor"""
 
-from switchadvisor.cli import main
+from switchadvisor.entry import main
 
 if __name__ == "__main__":
     main()

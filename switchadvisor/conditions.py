@@ -188,11 +188,26 @@ def _tokenize(source: str) -> list[_Token]:
 # -------------------------------------------------------------------------------- parser
 
 
+MAX_NESTING = 32
+"""Levels of parentheses and ``not`` in one condition: deep enough for any real rule, and far
+below Python's recursion limit (the parser, evaluator and renderer recurse once a level)."""
+
+
 class _Parser:
-    def __init__(self, source: str, facts: Mapping[str, FactSpec]) -> None:
+    def __init__(self, source: str, facts: Mapping[str, FactSpec], *,
+                 suggest: bool = True) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
         self.facts = facts
+        self.depth = 0
+        self.suggest = suggest
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionSyntaxError(
+                f"nested too deeply (more than {MAX_NESTING} levels of parentheses and "
+                "'not'); split the condition", token.column)
 
     @property
     def current(self) -> _Token:
@@ -246,15 +261,18 @@ class _Parser:
 
     def parse_unary(self) -> Node:
         if self.at_keyword("not"):
-            self.advance()
-            return Not(self.parse_unary())
+            self.enter(self.advance())
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         if self.current.text == "(" and self.current.kind == "punct":
-            self.advance()
+            self.enter(self.advance())
             node = self.parse_or()
             self.expect(")")
+            self.depth -= 1
             return node
         left = self.parse_operand()
         token = self.current
@@ -289,7 +307,8 @@ class _Parser:
         if token.kind == "name":
             self.advance()
             if token.text not in self.facts:
-                raise ConditionSyntaxError(_unknown_fact(token.text, self.facts), token.column)
+                raise ConditionSyntaxError(_unknown_fact(token.text, self.facts, self.suggest),
+                                           token.column)
             return Name(token.text, token.column)
         raise ConditionSyntaxError(
             f"expected a fact name or a value, found {self._describe(token)}", token.column
@@ -369,10 +388,10 @@ class _Parser:
         return FactIsTrue(operand)
 
 
-def _unknown_fact(name: str, facts: Mapping[str, FactSpec]) -> str:
+def _unknown_fact(name: str, facts: Mapping[str, FactSpec], suggest: bool) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, list(facts), n=1)
+    close = difflib.get_close_matches(name[:80], list(facts), n=1) if suggest else []
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown fact {name!r}{hint}"
 
@@ -392,9 +411,14 @@ class Condition:
         return tuple(seen)
 
 
-def compile_condition(source: str, facts: Mapping[str, FactSpec]) -> Condition:
-    """Parse and type-check ``source``; raises ConditionSyntaxError with a 1-based column."""
-    return Condition(source, _Parser(source, facts).parse())
+def compile_condition(source: str, facts: Mapping[str, FactSpec], *,
+                      suggest: bool = True) -> Condition:
+    """Parse and type-check ``source``; raises ConditionSyntaxError with a 1-based column.
+
+    ``suggest=False`` leaves out "did you mean" (a fuzzy search over every fact name), for
+    a loader that has already suggested enough.
+    """
+    return Condition(source, _Parser(source, facts, suggest=suggest).parse())
 
 
 def _collect_names(node: Node, seen: dict[str, None]) -> None:

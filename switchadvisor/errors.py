@@ -7,6 +7,7 @@ turns each subclass into its exit code and a one-line message.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 
@@ -23,8 +24,38 @@ class ExitCode(enum.IntEnum):
     """The rule base is invalid (every problem is listed with file:line:column)."""
     INTERNAL = 70
     """An internal error (a bug): one line, the traceback with `--debug`."""
+    IO_ERROR = 74
+    """The output could not be written (closed stdout, full disk): one line (EX_IOERR)."""
     INTERRUPTED = 130
     """Interrupted (Ctrl-C)."""
+    BROKEN_PIPE = 141
+    """The reader of the output went away (`| head`): nothing more is said (128 + SIGPIPE)."""
+
+
+DEFAULT_MAX_PROBLEMS = 100
+"""Rule-base problems listed before "and K more" (``--max-problems``)."""
+MAX_LINE = 400
+"""Characters of one problem line on stderr."""
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (and bidi overrides) shown as escapes, e.g. ``\\x1b``.
+
+    Everything echoed on stderr (file names, ids, user input in messages) goes through this,
+    so no escape sequence from a rule base or an argument reaches the terminal.
+    """
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def bounded(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` cut to ``limit`` characters (with an ellipsis)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +69,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message} [{self.code}]"
+        head = f"{bounded(self.path, 200)}:{self.line}:{self.column}: "
+        tail = f" [{self.code}]"
+        return head + bounded(self.message, MAX_LINE - len(head) - len(tail)) + tail
 
 
 class SwitchAdvisorError(Exception):
@@ -88,6 +121,10 @@ class RuleBaseError(SwitchAdvisorError):
 
     problems: list[Problem] = field(default_factory=list)
     summary: str = "invalid rule base"
+    omitted: int = 0
+    """Problems found beyond those kept (counted, not listed)."""
+    max_shown: int = DEFAULT_MAX_PROBLEMS
+    """Problems ``lines()`` lists before "and K more" (the CLI's ``--max-problems``)."""
 
     exit_code = ExitCode.RULEBASE
 
@@ -95,8 +132,20 @@ class RuleBaseError(SwitchAdvisorError):
         super().__init__(self.summary)
         self.problems = sorted(self.problems)
 
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.omitted
+
+    def lines(self) -> list[str]:
+        """The problems to show, one bounded line each, then "… and K more problems"."""
+        shown = [printable(str(problem)) for problem in self.problems[: self.max_shown]]
+        rest = self.count - len(shown)
+        if rest > 0:
+            shown.append(f"… and {rest:,} more problem{'s' if rest != 1 else ''}")
+        return shown
+
     def __str__(self) -> str:
-        if not self.problems:
+        if not self.problems and not self.omitted:
             return self.summary
-        count = len(self.problems)
-        return f"{self.summary}: {count} problem{'s' if count != 1 else ''}"
+        count = self.count
+        return f"{self.summary}: {count:,} problem{'s' if count != 1 else ''}"

@@ -29,9 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from switchadvisor import yamlio
 from switchadvisor.assessment import Assessment, WashoutPosition
 from switchadvisor.engine import Switch, assess
-from switchadvisor.errors import Problem, RuleBaseError, SwitchAdvisorError
+from switchadvisor.errors import Problem, RuleBaseError, SwitchAdvisorError, bounded
 from switchadvisor.facts import parse_facts
-from switchadvisor.rulebase import KebabId, RuleBase, Severity
+from switchadvisor.rulebase import KebabId, RuleBase, Severity, files
+from switchadvisor.rulebase.problems import MAX_KEPT
 
 SCENARIO_TODAY = dt.date(2026, 11, 24)
 """`stopped` dates in scenarios are read against this fixed day, so results never drift."""
@@ -90,36 +91,90 @@ def scenario_dir(rulebase: RuleBase) -> Path:
 
 
 def load_scenarios(directory: Path) -> list[LoadedScenario]:
-    """Every scenario in ``directory``; RuleBaseError lists every malformed file."""
+    """Every scenario in ``directory``; RuleBaseError lists every malformed file.
+
+    Files are read as the rule base's are (regular files only, size-capped, plain YAML), and
+    each scenario's facts are checked here, so a bad date is a positioned problem.
+    """
     problems: list[Problem] = []
     loaded: list[LoadedScenario] = []
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    for path in files:
-        display = f"{directory.name}/{path.name}"
-        try:
-            document = yamlio.load_document(path.read_text(encoding="utf-8"))
-            parsed = ScenarioFile.model_validate(document.data)
-        except yamlio.YamlSyntaxError as exc:
-            problems.append(Problem(display, exc.line, exc.column, "yaml-syntax", exc.message))
+    if not directory.is_dir():
+        return loaded
+    root = directory.parent
+    try:
+        entries = sorted(entry.name for entry in files.list_directory(directory))
+    except (files.UnreadableFile, OSError) as exc:
+        message = exc.message if isinstance(exc, files.UnreadableFile) else str(exc.strerror)
+        raise RuleBaseError([Problem(f"{directory.name}/", 1, 1, "unreadable", message)],
+                            summary="invalid scenario files") from None
+    budget = files.Budget()
+    for name in entries:
+        display = f"{directory.name}/{name}"
+        if name.startswith("."):
             continue
-        except ValidationError as exc:
-            for error in exc.errors():
-                line, column = yamlio.locate(document.node, list(error["loc"]))
-                where = ".".join(str(part) for part in error["loc"])
-                problems.append(Problem(display, line, column, "invalid-scenario",
-                                        f"{where}: {error['msg']}"))
+        if not name.endswith(".yaml"):
+            if name.lower().endswith((".yaml", ".yml")):
+                problems.append(Problem(display, 1, 1, "unexpected-file",
+                                        "scenario files end in .yaml (lower case)"))
             continue
-        names = set()
-        for index, scenario in enumerate(parsed.scenarios):
-            if scenario.name in names:
-                line, column = yamlio.locate(document.node, ["scenarios", index, "name"])
-                problems.append(Problem(display, line, column, "duplicate-scenario",
-                                        f"duplicate scenario name {scenario.name!r}"))
-            names.add(scenario.name)
-            loaded.append(LoadedScenario(path.name, scenario))
+        problems.extend(_load_file(directory / name, root, display, budget, loaded))
+        if len(problems) > MAX_KEPT:
+            break
     if problems:
-        raise RuleBaseError(problems, summary="invalid scenario files")
+        raise RuleBaseError(problems[:MAX_KEPT], summary="invalid scenario files",
+                            omitted=max(0, len(problems) - MAX_KEPT))
     return loaded
+
+
+def _load_file(path: Path, root: Path, display: str, budget: files.Budget,
+               loaded: list[LoadedScenario]) -> list[Problem]:
+    def problem(position: tuple[int, int], code: str, message: str) -> Problem:
+        return Problem(display, position[0], position[1], code, bounded(message, 300))
+
+    try:
+        raw = files.read_bounded(path, root, budget=budget)
+        text = raw.decode("utf-8")
+        document = yamlio.load_document(text)
+    except files.UnreadableFile as exc:
+        return [problem((1, 1), exc.code, exc.message)]
+    except UnicodeDecodeError as exc:
+        return [problem((1, 1), "encoding", f"not UTF-8 text ({exc.reason})")]
+    except yamlio.YamlSyntaxError as exc:
+        return [problem((item.line, item.column), item.code, item.message)
+                for item in exc.problems]
+    try:
+        parsed = ScenarioFile.model_validate(document.data)
+    except ValidationError as exc:
+        found = []
+        for error in exc.errors():
+            position = yamlio.locate(document.node, list(error["loc"]))
+            where = ".".join(str(part) for part in error["loc"])
+            got = ""
+            if "input" in error and not isinstance(error["input"], (dict, list)):
+                got = f" (got {yamlio.excerpt(error['input'])})"
+            found.append(problem(position, "invalid-scenario", f"{where}: {error['msg']}{got}"))
+        return found
+    found = []
+    names = set()
+    for index, scenario in enumerate(parsed.scenarios):
+        if scenario.name in names:
+            found.append(problem(yamlio.locate(document.node, ["scenarios", index, "name"]),
+                                 "duplicate-scenario",
+                                 f"duplicate scenario name {scenario.name!r}"))
+        names.add(scenario.name)
+        try:
+            parse_facts(scenario.facts, today=SCENARIO_TODAY)
+        except SwitchAdvisorError as exc:
+            option = getattr(exc, "option", None)
+            fact = option.lstrip("-").replace("-", "_") if isinstance(option, str) else None
+            loc: list[str | int] = ["scenarios", index, "facts"]
+            if fact is not None and fact in scenario.facts:
+                loc.append(fact)
+            found.append(problem(yamlio.locate(document.node, loc), "invalid-scenario",
+                                 f"scenario `{scenario.name}`: {exc}"))
+            continue
+        loaded.append(LoadedScenario(path.name, scenario))
+    return found
 
 
 def run_scenario(rulebase: RuleBase, loaded: LoadedScenario) -> ScenarioResult:

@@ -3,15 +3,27 @@ through the real error boundary."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers import MINI_RULES, CliResult, RunCli
 from switchadvisor.cli import run
 from switchadvisor.rulebase import RuleBase, load_rulebase
+
+# Property-based tests (tests/test_properties.py): CI runs a fixed, derandomised profile;
+# HYPOTHESIS_PROFILE=long explores much further on a developer's machine.
+settings.register_profile(
+    "ci", max_examples=100, derandomize=True, database=None, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "long", max_examples=5_000, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,14 @@ Each command lives in its own module and registers itself on the app when import
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import errno
+import io
 import os
 import sys
 import traceback
+from typing import TextIO
 
 import typer
 from typer.exceptions import TyperException
@@ -22,37 +27,89 @@ from switchadvisor.cli import rules_diff as _rules_diff  # noqa: F401
 from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
-from switchadvisor.errors import ExitCode, InputError, RuleBaseError, SwitchAdvisorError
+from switchadvisor.errors import (
+    ExitCode,
+    InputError,
+    RuleBaseError,
+    SwitchAdvisorError,
+    bounded,
+    printable,
+)
 
 __all__ = ["app", "fail_on_exit_code", "main", "rules_app", "run"]
 
 # --------------------------------------------------------------------------- the boundary
 
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def debug_requested(value: str | None) -> bool:
+    """Only a true value turns tracebacks on: ``SWITCHADVISOR_DEBUG=0`` does not."""
+    return (value or "").strip().lower() in _TRUE
+
 
 def _stderr(message: str) -> None:
-    print(f"switchadvisor: {message}", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):  # else nowhere is left to say it
+        print(f"switchadvisor: {bounded(printable(message), 2000)}", file=sys.stderr)
+
+
+_TRANSLITERATIONS = {
+    "×": "x", "µ": "u", "μ": "u", "⁹": "^9", "⁻": "^-", "¹": "^1", "²": "^2", "³": "^3",
+    "→": "->", "←": "<-", "≤": "<=", "≥": ">=", "≈": "~", "—": "--", "–": "-", "…": "...",
+    "·": "*", "•": "*", "‘": "'", "’": "'", "“": '"', "”": '"', "°": " deg", "±": "+/-",
+}
+
+
+def _transliterate(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start:error.end]
+    return "".join(_TRANSLITERATIONS.get(char, "?") for char in text), error.end
+
+
+codecs.register_error("switchadvisor-transliterate", _transliterate)
+
+
+def tolerate_encoding(*streams: TextIO | None) -> None:
+    """Output never fails on a narrow encoding (ascii, latin-1, cp1252): characters the
+    stream cannot encode are transliterated (× → x, µ → u, → → ->) or replaced by '?'."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if reconfigure is None or encoding in {"utf-8", "utf8"}:
+            continue
+        with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+            reconfigure(errors="switchadvisor-transliterate")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: the one place errors become exit codes."""
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("SWITCHADVISOR_DEBUG"))
+    debug = "--debug" in args or debug_requested(os.environ.get("SWITCHADVISOR_DEBUG"))
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _stderr("error: cannot write the output: standard output is closed")
+        sys.exit(ExitCode.IO_ERROR)
     sys.exit(run(args, debug=debug))
 
 
 def run(args: list[str], *, debug: bool = False) -> int:
+    tolerate_encoding(sys.stdout, sys.stderr)
     if "--debug" in args[1:]:  # accepted after the command too: `check … --debug`
         debug = True
         args = [args[0], *(arg for arg in args[1:] if arg != "--debug")]
     try:
         result = app(args=args, prog_name="switchadvisor", standalone_mode=False)
-        return int(result) if isinstance(result, int) else ExitCode.OK
+        code = int(result) if isinstance(result, int) else ExitCode.OK
+        if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)
+            _stderr("interrupted")
+        sys.stdout.flush()
+        return code
     except InputError as exc:
         _stderr(f"error: {exc}")
         return ExitCode.USAGE
     except RuleBaseError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        for line in exc.lines():
+            print(line, file=sys.stderr)
         _stderr(f"error: {exc}")
         return ExitCode.RULEBASE
     except SwitchAdvisorError as exc:
@@ -61,7 +118,10 @@ def run(args: list[str], *, debug: bool = False) -> int:
     except TyperException as exc:  # usage errors found by the option parser
         show = getattr(exc, "show", None)
         if callable(show):
-            show()
+            buffer = io.StringIO()
+            show(file=buffer)
+            for line in buffer.getvalue().splitlines():
+                print(bounded(printable(line), 2000), file=sys.stderr)
         else:
             _stderr(f"error: {exc.format_message()}")
         return ExitCode.USAGE
@@ -69,14 +129,39 @@ def run(args: list[str], *, debug: bool = False) -> int:
         _stderr("interrupted")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`); say nothing more.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return ExitCode.OK
+        return _broken_pipe()
+    except SystemExit as exc:
+        # the option parser turns EPIPE into exit 1 (the --fail-on code): undo that
+        if _is_broken_pipe(exc.__context__):
+            return _broken_pipe()
+        raise
+    except OSError as exc:
+        if _is_broken_pipe(exc):
+            return _broken_pipe()
+        if exc.filename is not None:  # a file the command read, not the output
+            _stderr(f"error: cannot read {exc.filename}: {exc.strerror or exc}")
+        else:
+            _stderr(f"error: cannot write the output: {exc.strerror or exc}")
+        return ExitCode.IO_ERROR
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        _stderr(f"internal error: {type(exc).__name__}: {exc} "
+        _stderr(f"internal error: {type(exc).__name__}: {bounded(str(exc), 500)} "
                 "(please report it; run with --debug for the traceback)")
         return ExitCode.INTERNAL
 
+
+def _is_broken_pipe(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+def _broken_pipe() -> int:
+    """The reader went away (e.g. `| head`): say nothing more, and let the exit flush
+    go nowhere instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+    return ExitCode.BROKEN_PIPE

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from switchadvisor import __version__
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS
 
 if TYPE_CHECKING:
     from switchadvisor.rulebase import RuleBase
@@ -58,6 +59,12 @@ RulesOption = Annotated[
                  help="Use the rule base in DIR instead of the packaged one."),
 ]
 
+MaxProblemsOption = Annotated[
+    int,
+    typer.Option("--max-problems", metavar="N", min=1, max=100_000,
+                 help="List at most N rule-base problems, then how many more."),
+]
+
 
 SEVERITIES = ("info", "warning", "critical")
 
@@ -95,8 +102,17 @@ def root(
     """switchadvisor: MS disease-modifying therapy switch risks, explained and cited."""
 
 
-def load(rules: str | None) -> RuleBase:
+def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> RuleBase:
+    """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error."""
+    from switchadvisor.errors import InputError, RuleBaseError
     from switchadvisor.rulebase import load_rulebase
 
-    return load_rulebase(rules)
+    if rules is not None and not rules.strip():
+        raise InputError("--rules needs a directory (an empty name was given)",
+                         option="--rules")
+    try:
+        return load_rulebase(rules)
+    except RuleBaseError as exc:
+        exc.max_shown = max_problems
+        raise
 

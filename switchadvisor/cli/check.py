@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, RulesOption, app, examples, load
-from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.cli.app import SEVERITIES, MaxProblemsOption, RulesOption, app, examples, load
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, InputError
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def check(
     export: Annotated[Optional[str], typer.Option(
         "--export", metavar="FILE", help="Also save what is shown as FILE.svg or FILE.html.")
     ] = None,
+    # issue 8: bounded rule-base problem lists
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
     rules: RulesOption = None,
 ) -> None:
     """Assess a switch: the verdict, why, and the evidence.
@@ -101,7 +103,7 @@ def check(
         "disease_activity": disease_activity, "age": age,
         "pregnancy_planned": pregnancy_planned, "jcv": jcv,
     }, today=dt.date.today())
-    rulebase = load(rules)
+    rulebase = load(rules, max_problems=max_problems)
     switch = Switch.resolve(rulebase, from_, to)
     # --what-if replaces the one assessment by a table; --export saves what is shown.
     from switchadvisor.render.export import exporting

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, examples, load, rules_app
-from switchadvisor.errors import ExitCode
+from switchadvisor.cli.app import MaxProblemsOption, RulesOption, examples, load, rules_app
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, RuleBaseError
 
 # ruff: noqa: UP045
 
@@ -24,9 +24,19 @@ def rules_validate(
     ] = None,
     rules: RulesOption = None,
     quiet: QuietOption = False,
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
 ) -> None:
-    """Check every rule file; list each problem as file:line:column (exit 3 if any)."""
-    rulebase = load(directory or rules)
+    """Check every rule file; list each problem as file:line:column (exit 3 if any).
+
+    Also fails when some ordered pair of the rule base's drugs has no pathway at all.
+    """
+    from switchadvisor.rulebase.checks import uncovered_pairs
+
+    rulebase = load(directory if directory is not None else rules, max_problems=max_problems)
+    gaps, count = uncovered_pairs(rulebase)
+    if count:
+        raise RuleBaseError(gaps, summary=f"incomplete rule base {rulebase.location.path}",
+                            omitted=count - len(gaps), max_shown=max_problems)
     if quiet:
         return
     typer.echo(f"rule base OK: {len(rulebase.drugs)} drugs, {len(rulebase.pathways)} pathways, "
@@ -44,12 +54,17 @@ def rules_test(
         help="Fail (exit 1) when scenario coverage of findings is below PCT.")] = None,
     rules: RulesOption = None,
     quiet: QuietOption = False,
+    max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
 ) -> None:
     """Run the rule base's scenarios (rules/scenarios/*.yaml)."""
     from switchadvisor.scenarios import coverage, load_scenarios, run_scenario, scenario_dir
 
-    rulebase = load(rules)
-    loaded = load_scenarios(scenario_dir(rulebase))
+    rulebase = load(rules, max_problems=max_problems)
+    try:
+        loaded = load_scenarios(scenario_dir(rulebase))
+    except RuleBaseError as exc:
+        exc.max_shown = max_problems
+        raise
     results = [run_scenario(rulebase, scenario) for scenario in loaded]
     for result in results:
         if not result.passed:

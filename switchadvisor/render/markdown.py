@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut
 from switchadvisor.render import options_text
 
@@ -10,16 +13,30 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+_URL_SAFE = ":/?#@!$&'*+,;=%~"
+"""Kept as is in a link target; everything else that is not a letter, digit or ``-._`` is
+percent-encoded, so ``)``, ``]``, ``<``, ``>``, spaces and quotes cannot end the link."""
+
+
+def _href(url: str) -> str:
+    return quote(url, safe=_URL_SAFE)
+
+
+def _link_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>()!|])", r"\\\1", text)
+
+
 def _cite(entry: EvidenceOut) -> str:
     kind = entry.kind.value.replace("-", " ")
     size = f", n={entry.n}" if entry.n else ""
     links = []
     if entry.doi:
-        links.append(f"[doi:{entry.doi}](https://doi.org/{entry.doi})")
+        links.append(f"[doi:{_link_text(entry.doi)}](https://doi.org/{_href(entry.doi)})")
     if entry.pmid:
-        links.append(f"[PMID {entry.pmid}](https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/)")
+        links.append(f"[PMID {_link_text(entry.pmid)}]"
+                     f"(https://pubmed.ncbi.nlm.nih.gov/{_href(entry.pmid)}/)")
     if not links and entry.url:
-        links.append(f"<{entry.url}>")
+        links.append(f"<{_href(entry.url)}>")
     section = f" {entry.section}." if entry.section else ""
     section += f" {entry.holder}." if entry.holder and entry.holder != entry.authors else ""
     section += f" Version: {entry.version}." if entry.version else ""

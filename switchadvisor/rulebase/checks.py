@@ -7,6 +7,7 @@ from typing import Any
 
 from switchadvisor import yamlio
 from switchadvisor.conditions import ConditionSyntaxError, compile_condition
+from switchadvisor.errors import Problem
 from switchadvisor.resources import RuleLocation
 from switchadvisor.rulebase.files import LoadedFile
 from switchadvisor.rulebase.models import (
@@ -26,7 +27,8 @@ from switchadvisor.rulebase.models import (
     Rule,
     RuleBase,
 )
-from switchadvisor.rulebase.problems import Collector, did_you_mean
+from switchadvisor.rulebase.problems import MAX_KEPT, Collector
+from switchadvisor.yamlio import excerpt
 
 
 def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, LoadedFile],
@@ -51,7 +53,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
             cited.add(ref)
             if evidence_known and ref not in evidence and ref not in collector.invalid_ids:
                 collector.at(relpath, [*loc, index], "unknown-evidence",
-                             f"unknown evidence id {ref!r}{did_you_mean(ref, evidence)}")
+                             f"unknown evidence id {ref!r}{collector.did_you_mean(ref, evidence)}")
 
     for index, drug_class in enumerate(classes.values()):
         check_refs("classes.yaml", ["classes", index, "evidence"], drug_class.evidence)
@@ -68,12 +70,12 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
                 and drug.class_ not in collector.invalid_ids):
             collector.at("drugs.yaml", [*base, "class"], "unknown-class",
                          f"drug `{drug.id}`: unknown class {drug.class_!r}"
-                         f"{did_you_mean(drug.class_, classes)}")
+                         f"{collector.did_you_mean(drug.class_, classes)}")
         for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
             owner = names_seen.setdefault(name.casefold(), drug.id)
             if owner != drug.id:
                 collector.at("drugs.yaml", base, "duplicate-name",
-                             f"drug `{drug.id}`: name {name!r} already belongs to `{owner}`")
+                             f"drug `{drug.id}`: name {excerpt(name)} already belongs to `{owner}`")
         for figure_index, figure in enumerate(drug.after_stopping.figures):
             check_refs("drugs.yaml",
                        [*base, "after_stopping", "figures", figure_index, "evidence"],
@@ -113,7 +115,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
                     alternative.to not in drugs and alternative.to not in classes):
                 collector.at(relpath, ["alternatives", alt_index, "to"], "unknown-drug",
                              f"alternative {alternative.to!r} is not a known drug or class"
-                             f"{did_you_mean(alternative.to, [*drugs, *classes])}")
+                             f"{collector.did_you_mean(alternative.to, [*drugs, *classes])}")
         rules = _compile_findings(
             relpath, ["findings"], pathway.findings, layer if layer else Layer.CLASS_PAIR,
             f"{pathway.from_}→{pathway.to}", collector, check_refs, all_rules,
@@ -129,7 +131,7 @@ def cross_check(location: RuleLocation, sha256: str, loaded: Mapping[str, Loaded
             if superseded_id not in all_rules:
                 collector.at(relpath, [*loc, "supersedes", index], "unknown-finding",
                              f"finding `{finding_id}` supersedes unknown finding "
-                             f"{superseded_id!r}{did_you_mean(superseded_id, all_rules)}")
+                             f"{superseded_id!r}{collector.did_you_mean(superseded_id, all_rules)}")
             elif superseded_id == finding_id:
                 collector.at(relpath, [*loc, "supersedes", index], "self-supersede",
                              f"finding `{finding_id}` cannot supersede itself")
@@ -169,7 +171,7 @@ def _pathway_layer(relpath: str, pathway: Pathway, drugs: Mapping[str, Drug],
             if checking and value not in collector.invalid_ids:
                 collector.at(relpath, [side], "unknown-drug",
                              f"`{side}`: {value!r} is not a known drug or class"
-                             f"{did_you_mean(value, [*drugs, *classes])}")
+                             f"{collector.did_you_mean(value, [*drugs, *classes])}")
             kinds.append("?")
     if kinds == ["drug", "drug"]:
         return Layer.DRUG_PAIR
@@ -206,15 +208,20 @@ def _compile_findings(relpath: str, loc: list[str | int], findings: Sequence[Fin
             pass
         elif finding.when is not None:
             try:
-                condition = compile_condition(finding.when, CONDITION_FACTS)
+                condition = compile_condition(finding.when, CONDITION_FACTS,
+                                              suggest=collector.may_suggest())
             except ConditionSyntaxError as exc:
-                document = collector.nodes.get(relpath)
-                line, column, style = yamlio.scalar_start(
-                    document.node if document else None,
-                    collector.remap(relpath, [*here, "when"]))
-                offset = 1 if style in {'"', "'"} else 0
-                collector.add(relpath, (line, column + offset + exc.column - 1),
-                              "condition", f"finding `{finding.id}`: {exc.message}")
+                collector.suggestions += 1
+                if collector.full:  # counted only: no need to find its position
+                    collector.dropped += 1
+                else:
+                    document = collector.nodes.get(relpath)
+                    line, column, style = yamlio.scalar_start(
+                        document.node if document else None,
+                        collector.remap(relpath, [*here, "when"]))
+                    offset = 1 if style in {'"', "'"} else 0
+                    collector.add(relpath, (line, column + offset + exc.column - 1),
+                                  "condition", f"finding `{finding.id}`: {exc.message}")
         if finding.id in all_rules:
             collector.at(relpath, [*here, "id"], "duplicate-id",
                          f"duplicate finding id {finding.id!r} "
@@ -270,4 +277,47 @@ def _check_per_drug_bounds(relpath: str, pathway: Pathway, drugs: Mapping[str, D
             if checking and (drug is None or drug.class_ != pathway.from_):
                 collector.at(relpath, ["washout", key, drug_id], "unknown-drug",
                              f"washout {key}: {drug_id!r} is not a drug of class "
-                             f"{pathway.from_!r}{did_you_mean(drug_id, drugs)}")
+                             f"{pathway.from_!r}{collector.did_you_mean(drug_id, drugs)}")
+
+
+def uncovered_pairs(rulebase: RuleBase, limit: int = MAX_KEPT) -> tuple[list[Problem], int]:
+    """Ordered pairs of different drugs that no pathway answers (neither ``FROM--TO.yaml``
+    for the drugs nor for their classes): the first ``limit`` as problems, and how many in
+    all (counted by class, so a rule base with thousands of drugs costs no pair-by-pair
+    walk)."""
+    display = f"{rulebase.location.path.name or 'rules'}/pathways/"
+    drugs = sorted(rulebase.drugs.values(), key=lambda drug: drug.id)
+    by_class: dict[str, list[Drug]] = {}
+    for drug in drugs:
+        by_class.setdefault(drug.class_, []).append(drug)
+    class_targets: dict[str, set[str]] = {}
+    drug_targets: dict[str, set[str]] = {}
+    for (from_id, to_id), pathway in rulebase.pathways.items():
+        targets = drug_targets if pathway.layer is Layer.DRUG_PAIR else class_targets
+        targets.setdefault(from_id, set()).add(to_id)
+    covered_by_class: dict[str, int] = {}
+    problems: list[Problem] = []
+    total = 0
+    for from_drug in drugs:
+        classes = class_targets.get(from_drug.class_, set())
+        if from_drug.class_ not in covered_by_class:
+            covered_by_class[from_drug.class_] = sum(
+                len(by_class.get(name, ())) for name in classes)
+        covered = covered_by_class[from_drug.class_] - (from_drug.class_ in classes)
+        covered += sum(1 for to_id in drug_targets.get(from_drug.id, ())
+                       if to_id != from_drug.id and to_id in rulebase.drugs
+                       and rulebase.drugs[to_id].class_ not in classes)
+        missing = len(drugs) - 1 - covered
+        total += missing
+        for to_drug in drugs if missing and len(problems) < limit else ():
+            if to_drug.id == from_drug.id or to_drug.class_ in classes or \
+                    to_drug.id in drug_targets.get(from_drug.id, ()):
+                continue
+            problems.append(Problem(
+                display, 1, 1, "missing-pathway",
+                f"no pathway for {from_drug.id} → {to_drug.id}: add "
+                f"{from_drug.id}--{to_drug.id}.yaml or "
+                f"{from_drug.class_}--{to_drug.class_}.yaml"))
+            if len(problems) >= limit:
+                break
+    return problems, total

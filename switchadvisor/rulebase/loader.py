@@ -44,20 +44,31 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
     files = rule_files(root, collector)
     digest = hashlib.sha256()
     loaded: dict[str, LoadedFile] = {}
-    for relpath, file_path in files:
-        raw = file_path.read_bytes()
+    values = 0
+    for relpath, raw in files:
+        remaining = MAX_TOTAL_VALUES - values
+        if remaining <= 0:
+            collector.add(relpath, (1, 1), "too-large",
+                          f"not read: the rule base already holds {MAX_TOTAL_VALUES:,} values")
+            continue
         digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
         model_type = model_for(relpath)
-        result = _load_file(relpath, raw, model_type, collector)
+        result = _load_file(relpath, raw, model_type, collector, budget=remaining)
         if result is not None:
             loaded[relpath] = result
+        values += collector.values.get(relpath, 0)
     rulebase = cross_check(location, digest.hexdigest(), loaded, collector)
     if collector.problems or rulebase is None:
-        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}")
+        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}",
+                            omitted=collector.dropped)
     return rulebase
 
 
 
+
+MAX_TOTAL_VALUES = 100_000
+"""Values in the whole rule base (each file has its own cap in ``yamlio``); the shipped one
+holds about 7,000."""
 
 _REGISTRIES: dict[str, tuple[str, type[RuleModel]]] = {
     "evidence.yaml": ("evidence", EvidenceEntry),
@@ -67,20 +78,28 @@ _REGISTRIES: dict[str, tuple[str, type[RuleModel]]] = {
 
 
 def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
-               collector: Collector) -> LoadedFile | None:
+               collector: Collector, *, budget: int = MAX_TOTAL_VALUES) -> LoadedFile | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        collector.add(relpath, (1, 1), "encoding", f"not UTF-8 text ({exc.reason})")
+        line = raw[: exc.start].count(b"\n") + 1
+        collector.add(relpath, (line, 1), "encoding", f"not UTF-8 text ({exc.reason})")
         return None
     try:
-        document = yamlio.load_document(text)
+        too_many = None if budget >= yamlio.MAX_NODES else (
+            f"the rule base expands to more than {MAX_TOTAL_VALUES:,} values in all "
+            "(aliases count as what they repeat)")
+        document = yamlio.load_document(text, max_nodes=min(budget, yamlio.MAX_NODES),
+                                        too_many=too_many)
     except yamlio.YamlSyntaxError as exc:
-        code = "unsafe-tag" if "tag" in exc.message else "yaml-syntax"
-        collector.add(relpath, (exc.line, exc.column), code, exc.message)
+        collector.values[relpath] = exc.size
+        for problem in exc.problems:
+            collector.add(relpath, (problem.line, problem.column), problem.code,
+                          problem.message)
         return None
     collector.nodes[relpath] = document
     check_wording(relpath, document.data, collector)  # no research notes in what users see
+    collector.values[relpath] = document.size
     if not isinstance(document.data, dict):
         collector.add(relpath, (1, 1), "not-a-mapping",
                       "the file must hold a mapping of keys to values")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -11,12 +12,25 @@ from pydantic import BaseModel
 from switchadvisor import yamlio
 from switchadvisor.errors import Problem
 from switchadvisor.rulebase.models import ID_PATTERN, KEBAB_PATTERN, model_for
+from switchadvisor.yamlio import excerpt
+
+MAX_KEPT = 1_000
+"""Problems kept (and positioned); the rest are only counted."""
+MAX_SUGGESTIONS = 20
+"""Problems that get a "did you mean" (each is a fuzzy search over the known names)."""
+MAX_MESSAGE = 300
+"""Characters of one message; values are quoted as short excerpts anyway."""
 
 
 class Collector:
     def __init__(self, root_name: str) -> None:
         self.root_name = root_name
         self.problems: list[Problem] = []
+        self.dropped = 0
+        """Problems found beyond ``MAX_KEPT``: counted, not kept."""
+        self.suggestions = 0
+        self.values: dict[str, int] = {}
+        """Values read from each file (for the rule base's total cap)."""
         self.nodes: dict[str, yamlio.Document] = {}
         self.invalid_ids: set[str] = set()
         """Ids of entries that failed validation: not reported again as dangling."""
@@ -27,8 +41,28 @@ class Collector:
         return f"{self.root_name}/{relpath}"
 
     def add(self, relpath: str, position: tuple[int, int], code: str, message: str) -> None:
+        if len(self.problems) >= MAX_KEPT:
+            self.dropped += 1
+            return
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.problems.append(Problem(self.display(relpath), position[0], position[1], code,
                                      message))
+
+    @property
+    def full(self) -> bool:
+        """True once ``MAX_KEPT`` problems are kept: further ones are only counted."""
+        return len(self.problems) >= MAX_KEPT
+
+    def may_suggest(self) -> bool:
+        return self.suggestions < MAX_SUGGESTIONS
+
+    def did_you_mean(self, value: str, known: Iterable[str]) -> str:
+        """A suggestion for the first few problems only (see ``MAX_SUGGESTIONS``)."""
+        if self.suggestions >= MAX_SUGGESTIONS:
+            return ""
+        self.suggestions += 1
+        return did_you_mean(value, known)
 
     def remap(self, relpath: str, loc: Sequence[str | int]) -> list[str | int]:
         """Map an index among the entries that validated back to its place in the file."""
@@ -38,6 +72,9 @@ class Collector:
         return list(loc)
 
     def at(self, relpath: str, loc: Sequence[str | int], code: str, message: str) -> None:
+        if len(self.problems) >= MAX_KEPT:  # counted only: no need to find its position
+            self.dropped += 1
+            return
         loc = self.remap(relpath, loc)
         document = self.nodes.get(relpath)
         node = document.node if document else None
@@ -48,14 +85,17 @@ class Collector:
 _MESSAGES = {
     "missing": "{field} is required",
     "extra_forbidden": "unknown key {field}",
-    "string_pattern_mismatch": "{field}: {input!r} does not have the expected form ({hint})",
-    "enum": "{field}: {input!r} is not one of {expected}",
+    "string_pattern_mismatch": "{field}: {input} does not have the expected form ({hint})",
+    "enum": "{field}: {input} is not one of {expected}",
     "too_short": "{field} must not be empty",
 }
 
 
 def report_validation_error(relpath: str, document: yamlio.Document,
                              error: Mapping[str, Any], collector: Collector) -> None:
+    if collector.full:  # counted only: no need to describe or position it
+        collector.dropped += 1
+        return
     loc = [part for part in error["loc"] if not _is_union_tag(part)]
     kind = error["type"]
     # an error about a whole entry (loc ends in its index) is described by that entry
@@ -63,8 +103,9 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
     if kind == "extra_forbidden":
         position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
-        known = _known_keys(relpath, loc)
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        known = _known_keys(relpath, loc) if collector.may_suggest() else []
+        collector.suggestions += 1
+        close = difflib.get_close_matches(str(loc[-1])[:80], known, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         collector.add(relpath, position, "unknown-key", f"{where}unknown key {field_name}{hint}")
         return
@@ -75,9 +116,9 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"pattern {ctx.get('pattern')}")
-        message = f"{field_name}: {error['input']!r} is not {hint}"
+        message = f"{field_name}: {excerpt(error['input'])} is not {hint}"
     elif kind == "enum":
-        message = f"{field_name}: {error['input']!r} is not one of {ctx.get('expected')}"
+        message = f"{field_name}: {excerpt(error['input'])} is not one of {ctx.get('expected')}"
     elif kind == "too_short" and isinstance(error.get("input"), list):
         message = f"{field_name} must list at least one entry"
     elif kind == "value_error":
@@ -87,7 +128,7 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     else:
         message = f"{field_name}: {error['msg'].lower()}"
         if "input" in error and not isinstance(error["input"], (dict, list)):
-            message += f" (got {error['input']!r})"
+            message += f" (got {excerpt(error['input'])})"
     collector.add(relpath, yamlio.locate(document.node, loc), "invalid-value", where + message)
 
 
@@ -154,7 +195,14 @@ def _inner_model(annotation: Any) -> Any:
 
 
 
+MAX_CANDIDATES = 2_000
+"""Known names compared for a suggestion (a fuzzy match is quadratic in the name length)."""
+
+
 def did_you_mean(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
+    if len(value) > 80:
+        return ""
+    candidates = list(itertools.islice(known, MAX_CANDIDATES))
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -21,6 +21,7 @@ from switchadvisor.assessment import (
     FactReading,
     Figure,
     FiredFinding,
+    InputValue,
     NotEvaluated,
     NotFired,
     RuleBaseInfo,
@@ -67,7 +68,7 @@ class Switch:
             raise InputError(
                 f"--from and --to are both {from_drug.drug.id}: a switch needs two different "
                 "drugs",
-                option="--to",
+                option="--to", code="same-drug",
             )
         return cls(from_drug, to_drug)
 
@@ -135,6 +136,8 @@ def assess(
     to: str | None = None,
     /,
     facts: Facts | Mapping[str, object] | None = None,
+    *,
+    received: Mapping[str, InputValue] | None = None,
     **fact_values: object,
 ) -> Assessment:
     """Evaluate every rule that applies to a switch.
@@ -142,8 +145,12 @@ def assess(
     ``assess(rulebase, Switch.resolve(rulebase, "Gilenya", "Lemtrada"), facts)`` or, with
     names and raw facts as on the command line,
     ``assess(rulebase, "Gilenya", "Lemtrada", lymphocytes="600/uL")``.
-    Raises ``InputError`` for an unknown drug or an impossible fact.
+    Raises ``InputError`` for an unknown drug or an impossible fact. ``received`` is the input
+    as received, recorded as ``Assessment.input``; by default it is the names and raw facts
+    given here (or, for a Facts object, each given fact's value as read).
     """
+    if received is None:
+        received = received_input(switch, to, facts, fact_values)
     if isinstance(switch, str):
         if to is None:
             raise InputError("assess() needs the drug being started as well", option="--to")
@@ -188,6 +195,7 @@ def assess(
         rulebase=RuleBaseInfo(id=rulebase.meta.id, version=rulebase.meta.version,
                               reviewed=rulebase.meta.reviewed.isoformat(),
                               sha256=rulebase.sha256),
+        input=dict(received),
         switch=SwitchInfo(
             from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
             pathways=[_pathway_name(pathway) for pathway in pathways],
@@ -206,6 +214,27 @@ def assess(
         evidence=_evidence(rulebase, evidence_ids, fired, not_evaluated, washout),
         disclaimer=" ".join(rulebase.meta.disclaimer.split()),
     )
+
+
+def received_input(switch: Switch | str, to: str | None, facts: object,
+                   fact_values: Mapping[str, object]) -> dict[str, InputValue]:
+    """The input record of an ``assess()`` call: names as given, then each fact given."""
+    record: dict[str, InputValue] = {}
+    if isinstance(switch, Switch):
+        record["from"], record["to"] = switch.from_.matched, switch.to.matched
+    else:
+        record["from"] = switch
+        if to is not None:
+            record["to"] = to
+    if isinstance(facts, Facts):
+        given = {name: facts.value(name) for name in PATIENT_FACTS
+                 if name in facts.read_as or name in facts.model_fields_set}
+    else:
+        given = {**(facts or {}), **fact_values}  # type: ignore[dict-item]
+    for name, value in given.items():
+        if isinstance(value, str | bool | int | float):
+            record[name] = value
+    return record
 
 
 def _rank(severity: Severity) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from helpers import RunCli
 from switchadvisor.cli import app, rules_app
+from switchadvisor.assessment import SCHEMA_VERSION
 from switchadvisor.errors import ExitCode
 
 ROOT = Path(__file__).parent.parent
@@ -73,4 +74,4 @@ def test_python_example_runs() -> None:
                                check=False, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("warning ")
-    assert '"schema_version": "1.0"' in completed.stdout
+    assert f'"schema_version": "{SCHEMA_VERSION}"' in completed.stdout

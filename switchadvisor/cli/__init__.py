@@ -13,11 +13,13 @@ import traceback
 import typer
 from typer.exceptions import TyperException
 
+from switchadvisor.cli import batch as _batch  # noqa: F401
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
 from switchadvisor.cli import info as _info  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
+from switchadvisor.cli.errordata import write_json_error
 from switchadvisor.errors import ExitCode, InputError, RuleBaseError, SwitchAdvisorError
 
 __all__ = ["app", "fail_on_exit_code", "main", "rules_app", "run"]
@@ -41,17 +43,21 @@ def run(args: list[str], *, debug: bool = False) -> int:
         result = app(args=args, prog_name="switchadvisor", standalone_mode=False)
         return int(result) if isinstance(result, int) else ExitCode.OK
     except InputError as exc:
+        write_json_error(args, exc)
         _stderr(f"error: {exc}")
         return ExitCode.USAGE
     except RuleBaseError as exc:
+        write_json_error(args, exc)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         _stderr(f"error: {exc}")
         return ExitCode.RULEBASE
     except SwitchAdvisorError as exc:
+        write_json_error(args, exc)
         _stderr(f"error: {exc}")
         return exc.exit_code
     except TyperException as exc:  # usage errors found by the option parser
+        write_json_error(args, exc)
         show = getattr(exc, "show", None)
         if callable(show):
             show()

@@ -1,0 +1,455 @@
+"""The engine's per-pair entry point, for many assessments of the same switches (batch mode).
+
+``prepare(rulebase, from_id, to_id)`` computes once everything that depends only on the pair —
+the composed layers, supersession, pathway summaries, messages, rendered conditions, figures,
+alternatives, the washout window, and the rule-base info — by running ``engine.assess`` once
+with no facts and keeping its pair-level parts. ``PreparedSwitch.assessment`` then evaluates
+only the conditions for one record's facts and reuses the rest; the evidence list is built and
+serialised once per set of cited findings.
+
+The result is the same as ``engine.assess`` for the same input, field for field and byte for
+byte (``tests/test_batch.py`` checks it over every ordered pair of the shipped rule base).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchadvisor.assessment import (
+    Assessment,
+    DrugRef,
+    FiredFinding,
+    InputValue,
+    NotEvaluated,
+    NotFired,
+    SwitchInfo,
+    TraceStep,
+)
+from switchadvisor.conditions import (
+    And,
+    Compare,
+    Const,
+    FactIsTrue,
+    Literal_,
+    Member,
+    Name,
+    Node,
+    Not,
+    Or,
+    Value,
+    evaluate,
+    render,
+)
+from switchadvisor.engine import (  # the engine's own helpers, so both paths share them
+    Switch,
+    _cited,
+    _compose,
+    _Context,
+    _drug_ref,
+    _evidence,
+    _options,
+    _position,
+    _rank,
+    _readings,
+    assess,
+)
+from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value
+from switchadvisor.names import Resolved
+from switchadvisor.rulebase import CONDITION_FACTS, Rule, RuleBase, Severity
+
+_ALWAYS = [TraceStep(text="always applies to this switch", result=True)]
+_CACHE_LIMIT = 256
+
+
+# ------------------------------------------------------------------ compiled conditions
+
+Truth = bool | None
+Environment = Mapping[str, Value | None]
+Compiled = Callable[[Environment], tuple[Truth, tuple[str, ...]]]
+"""A condition as a closure: (three-valued result, facts missing to decide it).
+
+Gives exactly what ``conditions.evaluate`` gives for ``result`` and ``missing`` (Kleene
+logic; the missing facts are those left in the residual condition, in order), without
+rendering the trace; the full record still uses ``evaluate`` for the trace in words.
+"""
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+_NOTHING: tuple[str, ...] = ()
+
+
+def compile_fast(node: Node) -> Compiled:
+    """Compile a condition's AST into a closure over an environment of fact values."""
+    if isinstance(node, Const):
+        constant = (node.value, _NOTHING)
+        return lambda env: constant
+    if isinstance(node, Compare):
+        return _compile_compare(node)
+    if isinstance(node, Member):
+        choices = frozenset(choice.value for choice in node.choices)
+        negated = node.negated
+        if isinstance(node.subject, Literal_):
+            fixed = (node.subject.value in choices) != negated
+            return lambda env: (fixed, _NOTHING)
+        subject = node.subject.name
+        missing = (subject,)
+
+        def member(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+            value = env.get(subject)
+            return (None, missing) if value is None else ((value in choices) != negated,
+                                                          _NOTHING)
+        return member
+    if isinstance(node, FactIsTrue):
+        name = node.name.name
+        missing_name = (name,)
+
+        def is_true(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+            value = env.get(name)
+            return (None, missing_name) if value is None else (bool(value), _NOTHING)
+        return is_true
+    if isinstance(node, Not):
+        inner = compile_fast(node.operand)
+
+        def negate(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+            result, missing = inner(env)
+            return (None, missing) if result is None else (not result, _NOTHING)
+        return negate
+    operands = tuple(compile_fast(operand) for operand in node.operands)
+    absorbing = isinstance(node, Or)  # true absorbs an 'or', false absorbs an 'and'
+
+    def combine(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+        unknown: list[str] = []
+        decided = False
+        for operand in operands:
+            result, missing = operand(env)
+            if result is None:
+                unknown.extend(missing)
+            elif result is absorbing:
+                decided = True
+        if decided:
+            return absorbing, _NOTHING
+        if unknown:
+            return None, tuple(dict.fromkeys(unknown))
+        return not absorbing, _NOTHING
+    assert isinstance(node, And | Or)
+    return combine
+
+
+def _compile_compare(node: Compare) -> Compiled:
+    compare = _OPERATORS[node.op]
+    left, right = node.left, node.right
+    if isinstance(left, Name) and isinstance(right, Literal_):
+        name, constant = left.name, right.value
+        missing = (name,)
+
+        def name_literal(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+            value = env.get(name)
+            return (None, missing) if value is None else (compare(value, constant), _NOTHING)
+        return name_literal
+
+    def general(env: Environment) -> tuple[Truth, tuple[str, ...]]:
+        values = [operand.value if isinstance(operand, Literal_) else env.get(operand.name)
+                  for operand in (left, right)]
+        if values[0] is None or values[1] is None:
+            return None, tuple(operand.name for operand, value in zip((left, right), values,
+                                                                      strict=True)
+                               if isinstance(operand, Name) and value is None)
+        return compare(values[0], values[1]), _NOTHING
+    return general
+
+
+@dataclass(frozen=True)
+class _RuleParts:
+    """What a rule contributes that depends only on the pair."""
+
+    rule: Rule
+    common: dict[str, Any]
+    message: str
+    condition: str | None
+    summary: dict[str, Any]
+    compiled: Compiled | None
+
+
+@dataclass
+class PreparedSwitch:
+    """Everything about one (from, to) pair that does not depend on the facts."""
+
+    rulebase: RuleBase
+    from_: Resolved
+    to: Resolved
+    template: Assessment
+    """``assess`` with no facts: the source of every pair-level field."""
+    parts: list[_RuleParts]
+    rulebase_data: dict[str, Any]
+    switch_data: dict[str, str]
+    figures: dict[str, Value | None]
+    """The two drugs' figures that conditions may name (``from.elimination.max`` …)."""
+    _evidence_json: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, str]] = field(
+        default_factory=dict)
+    _options: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    _refs: dict[tuple[str, str], DrugRef] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ evaluation
+
+    def _evaluate(self, context: _Context) -> tuple[
+            list[tuple[_RuleParts, Any]], list[tuple[_RuleParts, Any]],
+            list[tuple[_RuleParts, Any]]]:
+        fired: list[tuple[_RuleParts, Any]] = []
+        unknown: list[tuple[_RuleParts, Any]] = []
+        not_fired: list[tuple[_RuleParts, Any]] = []
+        describe = context.describe
+        for parts in self.parts:
+            condition = parts.rule.condition
+            if condition is None:
+                fired.append((parts, None))
+                continue
+            evaluation = evaluate(condition, context.lookup, describe)
+            if evaluation.result is True:
+                fired.append((parts, evaluation))
+            elif evaluation.result is False:
+                not_fired.append((parts, evaluation))
+            else:
+                unknown.append((parts, evaluation))
+        fired.sort(key=lambda item: -item[0].rule.finding.severity.rank)
+        unknown.sort(key=lambda item: -item[0].rule.finding.severity.rank)
+        return fired, unknown, not_fired
+
+    def _option_list(self, missing: tuple[str, ...], context: _Context) -> list[str]:
+        options = self._options.get(missing)
+        if options is None:
+            options = _options(missing, context)
+            if len(self._options) < _CACHE_LIMIT:
+                self._options[missing] = options
+        return options
+
+    @staticmethod
+    def _verdicts(fired: list[tuple[_RuleParts, Any]],
+                  unknown: list[tuple[_RuleParts, Any]]) -> tuple[Severity, Severity]:
+        verdict = max((parts.rule.finding.severity for parts, _ in fired), key=_rank,
+                      default=Severity.INFO)
+        worst = max([verdict, *(parts.rule.finding.severity for parts, _ in unknown)],
+                    key=_rank)
+        return verdict, worst
+
+    # --------------------------------------------------------------------- summary
+
+    def summary(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+                record_id: object = None) -> dict[str, Any]:
+        """The Summary record as a dict (JSON-ready, contract key order)."""
+        context = _Context(switch.from_.drug, switch.to.drug, facts)
+        env = {**self.figures, **{name: facts.value(name) for name in PATIENT_FACTS}}
+        fired: list[dict[str, Any]] = []
+        unknown: list[tuple[_RuleParts, tuple[str, ...]]] = []
+        fired_rank = unknown_rank = 0
+        for parts in self.parts:
+            compiled = parts.compiled
+            result, missing = (True, _NOTHING) if compiled is None else compiled(env)
+            rank = parts.rule.finding.severity.rank
+            if result is True:
+                fired.append(parts.summary)
+                fired_rank = max(fired_rank, rank)
+            elif result is None:
+                unknown.append((parts, missing))
+                unknown_rank = max(unknown_rank, rank)
+        fired.sort(key=_summary_rank)
+        unknown.sort(key=_unknown_rank)
+        verdict = _BY_RANK[fired_rank]
+        worst = _BY_RANK[max(fired_rank, unknown_rank)]
+        washout = self.template.washout
+        washout_data = None
+        if washout is not None:
+            weeks = facts.weeks_since_stop
+            position = (washout.position if weeks is None
+                        else _position(weeks, washout.min, washout.max)[0])
+            washout_data = {"window": washout.window, "position": position.value,
+                            "weeks_since_stop": weeks}
+        return {
+            "schema_version": self.template.schema_version,
+            "detail": "summary",
+            "id": record_id,
+            "tool_version": self.template.tool_version,
+            "rulebase": self.rulebase_data,
+            "input": dict(received),
+            "switch": self.switch_data,
+            "verdict": verdict.value,
+            "worst_possible": worst.value,
+            "washout": washout_data,
+            "facts": _reading_dicts(facts),
+            "findings": fired,
+            "not_evaluated": [
+                {"id": parts.summary["id"], "severity": parts.summary["severity"],
+                 "title": parts.summary["title"], "needs": list(missing),
+                 "options": self._option_list(missing, context),
+                 "evidence": parts.summary["evidence"]}
+                for parts, missing in unknown
+            ],
+        }
+
+    # ------------------------------------------------------------------------ full
+
+    def assessment(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+                   record_id: object = None) -> Assessment:
+        """The full Assessment (as ``engine.assess`` gives it), evidence left empty.
+
+        Use ``evidence_json`` for the evidence of this assessment, serialised.
+        """
+        context = _Context(switch.from_.drug, switch.to.drug, facts)
+        fired_parts, unknown_parts, not_fired_parts = self._evaluate(context)
+        verdict, worst = self._verdicts(fired_parts, unknown_parts)
+        fired = [self._fired(parts, evaluation) for parts, evaluation in fired_parts]
+        not_evaluated = [
+            NotEvaluated.model_construct(
+                **parts.common, condition=parts.condition or "", needs=list(evaluation.missing),
+                options=self._option_list(evaluation.missing, context),
+                decides=f"fires if {evaluation.decides}", trace=_trace(evaluation),
+                evidence=list(parts.rule.finding.evidence),
+                counter_evidence=list(parts.rule.finding.counter_evidence))
+            for parts, evaluation in unknown_parts
+        ]
+        not_fired = [NotFired.model_construct(**parts.common, condition=parts.condition or "",
+                                              trace=_trace(evaluation))
+                     for parts, evaluation in not_fired_parts]
+        template = self.template
+        washout = template.washout
+        weeks = facts.weeks_since_stop
+        if washout is not None and weeks is not None:
+            position, explanation = _position(weeks, washout.min, washout.max)
+            washout = washout.model_copy(update={
+                "weeks_since_stop": weeks, "position": position, "explanation": explanation})
+        switch_info = SwitchInfo.model_construct(
+            from_=self._ref(switch.from_), to=self._ref(switch.to),
+            pathways=template.switch.pathways)
+        return template.model_copy(update={
+            "id": record_id, "input": dict(received), "switch": switch_info,
+            "facts": _readings(facts), "verdict": verdict, "worst_possible": worst,
+            "washout": washout, "findings": fired, "not_evaluated": not_evaluated,
+            "not_fired": not_fired, "evidence": [],
+        })
+
+    def evidence(self, assessment: Assessment) -> tuple[Any, str]:
+        """The evidence list of an assessment made here, and its JSON, built once per set."""
+        key = (tuple(item.id for item in assessment.findings),
+               tuple(item.id for item in assessment.not_evaluated))
+        cached = self._evidence_json.get(key)
+        if cached is None:
+            template = self.template
+            ids = _cited(assessment.findings, assessment.not_evaluated, template.washout,
+                         template.alternatives, template.figures)
+            entries = _evidence(self.rulebase, ids, assessment.findings,
+                                assessment.not_evaluated, assessment.washout)
+            text = ",".join(entry.model_dump_json(by_alias=True) for entry in entries)
+            cached = (entries, f"[{text}]")
+            if len(self._evidence_json) < _CACHE_LIMIT:
+                self._evidence_json[key] = cached
+        return cached
+
+    def full(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+             record_id: object = None) -> Assessment:
+        """The complete Assessment, equal to ``engine.assess`` for the same input."""
+        assessment = self.assessment(switch, facts, received, record_id)
+        entries, _ = self.evidence(assessment)
+        return assessment.model_copy(update={"evidence": entries})
+
+    def full_json(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+                  record_id: object = None) -> tuple[str, str, str]:
+        """(one compact JSON line, verdict, worst_possible) of the full Assessment."""
+        assessment = self.assessment(switch, facts, received, record_id)
+        entries, evidence_text = self.evidence(assessment)
+        if not _EVIDENCE_BEFORE_LAST:
+            text = assessment.model_copy(update={"evidence": entries}).model_dump_json(
+                by_alias=True)
+        else:
+            head = assessment.model_dump_json(by_alias=True, exclude={"evidence", _LAST})
+            last = assessment.model_dump_json(include={_LAST})
+            text = f'{head[:-1]},"evidence":{evidence_text},{last[1:]}'
+        return text, assessment.verdict.value, assessment.worst_possible.value
+
+    # --------------------------------------------------------------------- helpers
+
+    def _fired(self, parts: _RuleParts, evaluation: Any) -> FiredFinding:
+        finding = parts.rule.finding
+        return FiredFinding.model_construct(
+            **parts.common, message=parts.message, condition=parts.condition,
+            trace=list(_ALWAYS) if evaluation is None else _trace(evaluation),
+            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence))
+
+    def _ref(self, resolved: Resolved) -> DrugRef:
+        key = (resolved.matched, resolved.drug.id)
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = _drug_ref(self.rulebase, resolved)
+            if len(self._refs) < _CACHE_LIMIT:
+                self._refs[key] = ref
+        return ref
+
+
+_BY_RANK = {severity.rank: severity for severity in Severity}
+_RANK_OF = {severity.value: severity.rank for severity in Severity}
+
+
+def _summary_rank(item: dict[str, Any]) -> int:
+    return -_RANK_OF[item["severity"]]
+
+
+def _unknown_rank(item: tuple[_RuleParts, tuple[str, ...]]) -> int:
+    return -item[0].rule.finding.severity.rank
+
+
+_FIELDS = list(Assessment.model_fields)
+_LAST = _FIELDS[-1]
+_EVIDENCE_BEFORE_LAST = len(_FIELDS) >= 2 and _FIELDS[-2] == "evidence"
+
+
+def _trace(evaluation: Any) -> list[TraceStep]:
+    return [TraceStep.model_construct(text=step.text, result=step.result)
+            for step in evaluation.trace]
+
+
+def _reading_dicts(facts: Facts) -> list[dict[str, Any]]:
+    """``engine._readings`` as dicts."""
+    readings = []
+    for name, spec in PATIENT_FACTS.items():
+        value = facts.value(name)
+        if value is None:
+            continue
+        readings.append({"name": name, "value": value, "unit": spec.unit,
+                         "read_as": describe_value(name, value, facts),
+                         "source": "default" if facts.is_default(name) else "given"})
+    return readings
+
+
+def prepare(rulebase: RuleBase, from_id: str, to_id: str) -> PreparedSwitch:
+    """Compute once what the switch ``from_id`` → ``to_id`` (drug ids) needs for any facts."""
+    switch = Switch.resolve(rulebase, from_id, to_id)
+    template = assess(rulebase, switch, facts=Facts(), received={})
+    context = _Context(switch.from_.drug, switch.to.drug, Facts())
+    superseded = {item.id for item in template.superseded}
+    parts = []
+    for _, rules in _compose(rulebase, switch.from_.drug, switch.to.drug):
+        for rule in rules:
+            finding = rule.finding
+            if finding.id in superseded:
+                continue
+            common = {"id": finding.id, "severity": finding.severity, "title": finding.title,
+                      "layer": rule.layer, "origin": rule.origin}
+            parts.append(_RuleParts(
+                rule=rule, common=common, message=context.message(finding.message),
+                condition=render(rule.condition.root) if rule.condition is not None else None,
+                summary={"id": finding.id, "severity": finding.severity.value,
+                         "title": finding.title, "evidence": list(finding.evidence)},
+                compiled=compile_fast(rule.condition.root) if rule.condition else None))
+    return PreparedSwitch(
+        rulebase=rulebase, from_=switch.from_, to=switch.to, template=template, parts=parts,
+        rulebase_data=template.rulebase.model_dump(mode="json"),
+        switch_data={"from": switch.from_.drug.id, "to": switch.to.drug.id},
+        figures={name: context.lookup(name) for name in CONDITION_FACTS
+                 if name not in PATIENT_FACTS},
+    )
+
+
+__all__ = ["PreparedSwitch", "prepare"]

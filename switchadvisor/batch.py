@@ -253,15 +253,17 @@ def read_records(stream: TextIO) -> Iterator[tuple[int, str]]:
     """
     number = 0
     while True:
-        text, number = _read_line(stream, number)
-        if text is None:
+        text = stream.readline(MAX_RECORD_CHARS + 1)
+        if not text:
             return
-        stripped = text.strip().lstrip("\ufeff") if number == 1 else text.strip()
+        number += 1
+        stripped = (text.lstrip("\ufeff") if number == 1 else text).strip()
         if stripped:
             break
     if stripped.startswith("["):
-        yield from _array_records(text.lstrip().lstrip("\ufeff"), stream)
+        yield from _array_records(stripped, stream)
         return
+    _skip_rest(stream, text)
     yield number, stripped
     while True:
         text, number = _read_line(stream, number)
@@ -276,13 +278,17 @@ def _read_line(stream: TextIO, number: int) -> tuple[str | None, int]:
     text = stream.readline(MAX_RECORD_CHARS + 1)
     if not text:
         return None, number
+    _skip_rest(stream, text)
+    return text, number + 1
+
+
+def _skip_rest(stream: TextIO, text: str) -> None:
+    """After a line cut at the limit, skip the rest of it without holding it."""
     if len(text) > MAX_RECORD_CHARS and not text.endswith("\n"):
-        # Too long: skip the rest of the line without holding it.
         while True:
             rest = stream.readline(MAX_RECORD_CHARS)
             if not rest or rest.endswith("\n"):
                 break
-    return text, number + 1
 
 
 _OUTSIDE = re.compile(r'["{}\[\],]')

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import RunCli
-from switchadvisor.cli import app, rules_app
 from switchadvisor.assessment import SCHEMA_VERSION
+from switchadvisor.cli import app, rules_app
 from switchadvisor.errors import ExitCode
 
 ROOT = Path(__file__).parent.parent

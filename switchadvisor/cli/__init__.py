@@ -17,6 +17,7 @@ from switchadvisor.cli import batch as _batch  # noqa: F401
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
 from switchadvisor.cli import info as _info  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
+from switchadvisor.cli import schema as _schema  # noqa: F401
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
 from switchadvisor.cli.errordata import write_json_error

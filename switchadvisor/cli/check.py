@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -54,6 +54,13 @@ def check(
         "from findings that could not be evaluated.")] = False,
     width: Annotated[Optional[int], typer.Option(
         min=40, max=300, help="Text width in columns [default: the terminal's].")] = None,
+    # h10a (issue 10): record detail and compact JSON
+    detail: Annotated[Optional[str], typer.Option(
+        "--detail", metavar="LEVEL",
+        help="With --format json: full (the whole assessment) | summary (verdict, washout, "
+        "finding ids) [default: full].")] = None,
+    compact: Annotated[bool, typer.Option(
+        "--compact", help="With --format json: one line instead of indented JSON.")] = False,
     rules: RulesOption = None,
 ) -> None:
     """Assess a switch: verdict, washout window, findings with reasoning, and evidence."""
@@ -65,17 +72,36 @@ def check(
                  if fail_on is not None else None)
     if strict and threshold is None:
         raise InputError("--strict only has a meaning with --fail-on", option="--strict")
-    facts = parse_facts({
+    raw_facts = {
         "lymphocytes": lymphocytes, "lymphocytes_lln": lymphocytes_lln,
         "weeks_since_stop": weeks_since_stop, "stopped": stopped, "on": on,
         "disease_activity": disease_activity, "age": age,
         "pregnancy_planned": pregnancy_planned, "jcv": jcv,
-    }, today=dt.date.today())
+    }
+    json_options = json_detail(output_format, detail, compact)
+    facts = parse_facts(raw_facts, today=dt.date.today())
     rulebase = load(rules)
     switch = Switch.resolve(rulebase, from_, to)
-    assessment = assess(rulebase, switch, facts=facts)
-    emit(assessment, output_format, file=sys.stdout, width=width)
+    received = {"from": from_, "to": to,
+                **{name: value for name, value in raw_facts.items() if value is not None}}
+    assessment = assess(rulebase, switch, facts=facts, received=received)
+    emit(assessment, output_format, file=sys.stdout, width=width, **json_options)
     raise typer.Exit(fail_on_exit_code(assessment, threshold, strict=strict))
+
+
+def json_detail(output_format: OutputFormat, detail: str | None,
+                compact: bool) -> dict[str, Any]:
+    """Check --detail and --compact (JSON only); the keyword arguments for ``emit``."""
+    from switchadvisor.facts import parse_choice
+
+    if output_format is not OutputFormat.JSON:
+        for given, option in ((detail is not None, "--detail"), (compact, "--compact")):
+            if given:
+                raise InputError(f"{option} only has a meaning with --format json",
+                                 option=option)
+        return {}
+    level = parse_choice(detail or "full", option="--detail", choices=("full", "summary"))
+    return {"detail": level, "compact": compact}
 
 
 def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:

@@ -1,4 +1,4 @@
-"""Commands that describe what the tool knows: `drugs`, `schema`."""
+"""Commands that describe what the tool knows: `drugs` (`schema` is in ``cli/schema.py``)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,3 @@ def drugs(rules: RulesOption = None) -> None:
         names = ", ".join([*drug.brands, *drug.aliases])
         flag = " (off-label in MS)" if drug.off_label else ""
         typer.echo(f"{drug.id:<20} {drug.class_:<28} {names}{flag}")
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the `check --format json` output."""
-    import json
-
-    from switchadvisor.assessment import assessment_schema
-
-    typer.echo(json.dumps(assessment_schema(), indent=2, ensure_ascii=False))
-

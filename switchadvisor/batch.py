@@ -257,19 +257,19 @@ def read_records(stream: TextIO) -> Iterator[tuple[int, str]]:
         if not text:
             return
         number += 1
-        stripped = (text.lstrip("\ufeff") if number == 1 else text).strip()
-        if stripped:
+        head = (text.lstrip("\ufeff") if number == 1 else text).lstrip()
+        if head:
             break
-    if stripped.startswith("["):
-        yield from _array_records(stripped, stream)
+    if head.startswith("["):
+        yield from _array_records(head, stream)  # trailing text may be inside a string
         return
     _skip_rest(stream, text)
-    yield number, stripped
+    yield number, head.rstrip()
     while True:
-        text, number = _read_line(stream, number)
-        if text is None:
+        line, number = _read_line(stream, number)
+        if line is None:
             return
-        stripped = text.strip()
+        stripped = line.strip()
         if stripped:
             yield number, stripped
 

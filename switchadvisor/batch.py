@@ -32,7 +32,7 @@ from switchadvisor.engine import Switch, name_index
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, parse_facts
 from switchadvisor.names import Resolved
-from switchadvisor.prepared import PreparedSwitch, prepare
+from switchadvisor.prepared import PreparedSwitch, dumps, prepare
 from switchadvisor.rulebase import RuleBase
 
 MAX_RECORD_CHARS = 65_536
@@ -80,8 +80,7 @@ class BatchResult:
         return self.data if self.data is not None else dict(json.loads(self.text))
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-"""One compact JSON line: UTF-8 text kept, no spaces (as ``model_dump_json`` writes)."""
+_dumps = dumps
 
 
 def error_record(line: int, record_id: object, error: InputError) -> BatchResult:
@@ -96,11 +95,14 @@ class BatchAssessor:
     """Assesses batch records against one rule base, caching per drug pair.
 
     ``today`` is the assessment date used for records that give ``stopped`` without ``on``.
+    ``as_data``: summary results carry the record as a dict too (for the Python API); the CLI
+    needs only the line, which is then built straight from pre-serialised fragments.
     """
 
     def __init__(self, rulebase: RuleBase, *, detail: Detail | str = Detail.SUMMARY,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, as_data: bool = False) -> None:
         self.rulebase = rulebase
+        self.as_data = as_data
         self.detail = Detail(detail)
         self.today = today or dt.date.today()
         self._index = name_index(rulebase)
@@ -168,10 +170,13 @@ class BatchAssessor:
         facts = parse_facts({key: value for key, value in received.items()
                              if key not in ("from", "to")}, today=self.today)
         prepared = self._prepared(switch)
-        if self.detail is Detail.SUMMARY:
+        if self.detail is Detail.SUMMARY and self.as_data:
             data = prepared.summary(switch, facts, received, record_id)
             return BatchResult(line, data, _dumps(data), data["verdict"],
                                data["worst_possible"])
+        if self.detail is Detail.SUMMARY:
+            text, verdict, worst = prepared.summary_line(switch, facts, received, record_id)
+            return BatchResult(line, None, text, verdict, worst)
         text, verdict, worst = prepared.full_json(switch, facts, received, record_id)
         return BatchResult(line, None, text, verdict, worst)
 
@@ -401,7 +406,7 @@ def assess_many(rulebase: RuleBase, records: Iterable[object], *,
     error record ``{"line": N, "id": …, "error": {…}}`` (N counts records from 1). Never
     raises for a bad record.
     """
-    assessor = BatchAssessor(rulebase, detail=detail, today=today)
+    assessor = BatchAssessor(rulebase, detail=detail, today=today, as_data=True)
     for number, record in enumerate(records, start=1):
         if isinstance(record, str | bytes):
             text = record.decode("utf-8", "replace") if isinstance(record, bytes) else record

@@ -13,6 +13,7 @@ byte (``tests/test_batch.py`` checks it over every ordered pair of the shipped r
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from switchadvisor.assessment import (
     NotFired,
     SwitchInfo,
     TraceStep,
+    WashoutPosition,
 )
 from switchadvisor.conditions import (
     And,
@@ -59,6 +61,9 @@ from switchadvisor.engine import (  # the engine's own helpers, so both paths sh
 from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import CONDITION_FACTS, Rule, RuleBase, Severity
+
+dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+"""One compact JSON line: UTF-8 text kept, no spaces (as ``model_dump_json`` writes)."""
 
 _ALWAYS = [TraceStep(text="always applies to this switch", result=True)]
 _CACHE_LIMIT = 256
@@ -173,6 +178,8 @@ class _RuleParts:
     condition: str | None
     summary: dict[str, Any]
     compiled: Compiled | None
+    rank: int
+    summary_json: str
 
 
 @dataclass
@@ -193,6 +200,18 @@ class PreparedSwitch:
         default_factory=dict)
     _options: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _refs: dict[tuple[str, str], DrugRef] = field(default_factory=dict)
+    _unknown_json: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Fragments of the summary line that depend only on the pair.
+        template = self.template
+        self._head = (f'{{"schema_version":{dumps(template.schema_version)},'
+                      '"detail":"summary","id":')
+        self._middle = (f',"tool_version":{dumps(template.tool_version)},"rulebase":'
+                        f'{dumps(self.rulebase_data)},"input":')
+        self._switch_json = f',"switch":{dumps(self.switch_data)}'
+        window = template.washout.window if template.washout else ""
+        self._window_json = f'{{"window":{dumps(window)}'
 
     # ------------------------------------------------------------------ evaluation
 
@@ -238,36 +257,48 @@ class PreparedSwitch:
 
     # --------------------------------------------------------------------- summary
 
-    def summary(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
-                record_id: object = None) -> dict[str, Any]:
-        """The Summary record as a dict (JSON-ready, contract key order)."""
-        context = _Context(switch.from_.drug, switch.to.drug, facts)
+    def _outcome(self, facts: Facts) -> tuple[
+            list[_RuleParts], list[tuple[_RuleParts, tuple[str, ...]]], Severity, Severity]:
+        """Fired and not-evaluated rules (most severe first), verdict, worst possible."""
         env = {**self.figures, **{name: facts.value(name) for name in PATIENT_FACTS}}
-        fired: list[dict[str, Any]] = []
+        fired: list[_RuleParts] = []
         unknown: list[tuple[_RuleParts, tuple[str, ...]]] = []
         fired_rank = unknown_rank = 0
         for parts in self.parts:
             compiled = parts.compiled
             result, missing = (True, _NOTHING) if compiled is None else compiled(env)
-            rank = parts.rule.finding.severity.rank
             if result is True:
-                fired.append(parts.summary)
-                fired_rank = max(fired_rank, rank)
+                fired.append(parts)
+                fired_rank = max(fired_rank, parts.rank)
             elif result is None:
                 unknown.append((parts, missing))
-                unknown_rank = max(unknown_rank, rank)
-        fired.sort(key=_summary_rank)
+                unknown_rank = max(unknown_rank, parts.rank)
+        fired.sort(key=_parts_rank)
         unknown.sort(key=_unknown_rank)
-        verdict = _BY_RANK[fired_rank]
-        worst = _BY_RANK[max(fired_rank, unknown_rank)]
+        return fired, unknown, _BY_RANK[fired_rank], _BY_RANK[max(fired_rank, unknown_rank)]
+
+    def _position(self, facts: Facts) -> WashoutPosition | None:
         washout = self.template.washout
-        washout_data = None
-        if washout is not None:
-            weeks = facts.weeks_since_stop
-            position = (washout.position if weeks is None
-                        else _position(weeks, washout.min, washout.max)[0])
-            washout_data = {"window": washout.window, "position": position.value,
-                            "weeks_since_stop": weeks}
+        if washout is None:
+            return None
+        weeks = facts.weeks_since_stop
+        return (washout.position if weeks is None
+                else _position(weeks, washout.min, washout.max)[0])
+
+    def _unknown_data(self, parts: _RuleParts, missing: tuple[str, ...],
+                      context: _Context) -> dict[str, Any]:
+        return {"id": parts.summary["id"], "severity": parts.summary["severity"],
+                "title": parts.summary["title"], "needs": list(missing),
+                "options": self._option_list(missing, context),
+                "evidence": parts.summary["evidence"]}
+
+    def summary(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+                record_id: object = None) -> dict[str, Any]:
+        """The Summary record as a dict (JSON-ready, contract key order)."""
+        context = _Context(switch.from_.drug, switch.to.drug, facts)
+        fired, unknown, verdict, worst = self._outcome(facts)
+        position = self._position(facts)
+        washout = self.template.washout
         return {
             "schema_version": self.template.schema_version,
             "detail": "summary",
@@ -278,17 +309,47 @@ class PreparedSwitch:
             "switch": self.switch_data,
             "verdict": verdict.value,
             "worst_possible": worst.value,
-            "washout": washout_data,
+            "washout": None if washout is None or position is None else {
+                "window": washout.window, "position": position.value,
+                "weeks_since_stop": facts.weeks_since_stop},
             "facts": _reading_dicts(facts),
-            "findings": fired,
-            "not_evaluated": [
-                {"id": parts.summary["id"], "severity": parts.summary["severity"],
-                 "title": parts.summary["title"], "needs": list(missing),
-                 "options": self._option_list(missing, context),
-                 "evidence": parts.summary["evidence"]}
-                for parts, missing in unknown
-            ],
+            "findings": [parts.summary for parts in fired],
+            "not_evaluated": [self._unknown_data(parts, missing, context)
+                              for parts, missing in unknown],
         }
+
+    def summary_line(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
+                     record_id: object = None) -> tuple[str, str, str]:
+        """(``summary()`` as one compact JSON line, verdict, worst_possible), built from
+        fragments serialised once per pair: the same bytes as encoding ``summary()``."""
+        fired, unknown, verdict, worst = self._outcome(facts)
+        position = self._position(facts)
+        if position is None:
+            washout = "null"
+        else:
+            weeks = facts.weeks_since_stop
+            washout = (f'{self._window_json},"position":"{position.value}","weeks_since_stop":'
+                       f'{"null" if weeks is None else float.__repr__(weeks)}}}')
+        unknown_json = ""
+        if unknown:
+            context = _Context(switch.from_.drug, switch.to.drug, facts)
+            texts = []
+            for parts, missing in unknown:
+                key = (parts.summary["id"], missing)
+                text = self._unknown_json.get(key)
+                if text is None:
+                    text = dumps(self._unknown_data(parts, missing, context))
+                    if len(self._unknown_json) < _CACHE_LIMIT:
+                        self._unknown_json[key] = text
+                texts.append(text)
+            unknown_json = ",".join(texts)
+        line = "".join((
+            self._head, dumps(record_id), self._middle, dumps(received), self._switch_json,
+            ',"verdict":"', verdict.value, '","worst_possible":"', worst.value,
+            '","washout":', washout, ',"facts":', dumps(_reading_dicts(facts)),
+            ',"findings":[', ",".join(parts.summary_json for parts in fired),
+            '],"not_evaluated":[', unknown_json, "]}"))
+        return line, verdict.value, worst.value
 
     # ------------------------------------------------------------------------ full
 
@@ -389,11 +450,10 @@ class PreparedSwitch:
 
 
 _BY_RANK = {severity.rank: severity for severity in Severity}
-_RANK_OF = {severity.value: severity.rank for severity in Severity}
 
 
-def _summary_rank(item: dict[str, Any]) -> int:
-    return -_RANK_OF[item["severity"]]
+def _parts_rank(item: _RuleParts) -> int:
+    return -item.rank
 
 
 def _unknown_rank(item: tuple[_RuleParts, tuple[str, ...]]) -> int:
@@ -442,7 +502,11 @@ def prepare(rulebase: RuleBase, from_id: str, to_id: str) -> PreparedSwitch:
                 condition=render(rule.condition.root) if rule.condition is not None else None,
                 summary={"id": finding.id, "severity": finding.severity.value,
                          "title": finding.title, "evidence": list(finding.evidence)},
-                compiled=compile_fast(rule.condition.root) if rule.condition else None))
+                compiled=compile_fast(rule.condition.root) if rule.condition else None,
+                rank=finding.severity.rank,
+                summary_json=dumps({"id": finding.id, "severity": finding.severity.value,
+                                    "title": finding.title,
+                                    "evidence": list(finding.evidence)})))
     return PreparedSwitch(
         rulebase=rulebase, from_=switch.from_, to=switch.to, template=template, parts=parts,
         rulebase_data=template.rulebase.model_dump(mode="json"),

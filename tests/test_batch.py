@@ -22,7 +22,7 @@ from switchadvisor.conditions import evaluate
 from switchadvisor.engine import Switch, assess
 from switchadvisor.errors import ExitCode
 from switchadvisor.facts import PATIENT_FACTS, parse_facts
-from switchadvisor.prepared import compile_fast, prepare
+from switchadvisor.prepared import compile_fast, dumps, prepare
 from switchadvisor.rulebase import RuleBase
 from switchadvisor.schemas import SCHEMAS
 
@@ -278,8 +278,10 @@ def test_prepared_switch_equals_assess_on_every_pair(shipped_rulebase: RuleBase)
             text, verdict, worst = prepared.full_json(switch, facts, received, 3)
             assert text == expected.model_dump_json(by_alias=True)
             assert (verdict, worst) == (expected.verdict.value, expected.worst_possible.value)
-            assert prepared.summary(switch, facts, received, 3) == summarize(
-                expected).model_dump(mode="json", by_alias=True)
+            summary = prepared.summary(switch, facts, received, 3)
+            assert summary == summarize(expected).model_dump(mode="json", by_alias=True)
+            assert prepared.summary_line(switch, facts, received, 3) == (
+                dumps(summary), verdict, worst)
 
 
 _VALUES: dict[str, list[object]] = {

@@ -62,7 +62,23 @@ from switchadvisor.facts import PATIENT_FACTS, Facts, describe_value
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import CONDITION_FACTS, Rule, RuleBase, Severity
 
-dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _make_dumps() -> Callable[[Any], str]:
+    """The encoder above, its C scanner built once rather than on every call."""
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # pragma: no cover - pure-Python json
+        return _ENCODER.encode
+    scanner = c_make_encoder(None, _ENCODER.default, json.encoder.encode_basestring, None,
+                             ":", ",", False, False, False)
+
+    def encode(value: Any) -> str:
+        return "".join(scanner(value, 0))
+    return encode
+
+
+dumps = _make_dumps()
 """One compact JSON line: UTF-8 text kept, no spaces (as ``model_dump_json`` writes)."""
 
 _ALWAYS = [TraceStep(text="always applies to this switch", result=True)]

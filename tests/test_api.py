@@ -57,3 +57,15 @@ def test_assess_many_takes_json_text_too(mini_rulebase: RuleBase) -> None:
     assert records[0]["switch"] == {"from": "fingolimod", "to": "cladribine"}
     assert records[1] == {**records[1], "line": 2, "id": None}
     assert records[1]["error"]["code"] == "not-json"
+
+
+def test_readme_library_example_runs() -> None:
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Library API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    completed = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
+                               check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == ["1 info", "2 unknown-key", "info"]

@@ -4,7 +4,9 @@
 
 Writes the records with make_batch.py to a temporary file, then runs
 `switchadvisor batch FILE --output OUT --quiet` end to end (process start included) with
-`--detail summary` and `--detail full`, and prints records/s (median of the runs). Then it
+`--detail summary` and `--detail full`, and prints records/s (median of the runs) by wall
+time and by the child's CPU time (user + system: what one core gives when the machine is
+shared; on an idle machine the two agree). Then it
 runs the summary batch over 10,000 and over the full count of records in fresh processes and
 prints each one's peak RSS: memory must not grow with the number of records.
 """
@@ -32,16 +34,17 @@ def write_records(count: int, path: Path) -> None:
 
 
 def run_batch(exe: str, source: Path, target: Path, detail: str) -> tuple[float, float]:
-    """(seconds, peak RSS MiB of the child) for one batch run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(wall seconds, CPU seconds of the child) for one batch run, process start included."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run([exe, "batch", str(source), "--output", str(target),
                                 "--detail", detail, "--quiet"], check=False)
     seconds = time.perf_counter() - start
     if completed.returncode not in (0, 2):  # 2: some records were invalid, as generated
         sys.exit(f"batch failed with exit code {completed.returncode}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def peak_rss(exe: str, source: Path, target: Path) -> float:
@@ -69,11 +72,13 @@ def main() -> None:
         print(f"{args.records:,} records, {big.stat().st_size / 1e6:.1f} MB of JSON Lines; "
               f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
         for detail in ("summary", "full"):
-            times = [run_batch(exe, big, out, detail)[0] for _ in range(args.runs)]
-            seconds = statistics.median(times)
-            print(f"--detail {detail:<8}: {args.records / seconds:9,.0f} records/s "
-                  f"({seconds:.2f} s end to end, median of {args.runs}; output "
-                  f"{out.stat().st_size / 1e6:.0f} MB)")
+            runs = [run_batch(exe, big, out, detail) for _ in range(args.runs)]
+            wall = statistics.median(seconds for seconds, _ in runs)
+            cpu = statistics.median(cpu for _, cpu in runs)
+            print(f"--detail {detail:<8}: {args.records / wall:9,.0f} records/s wall "
+                  f"({wall:.2f} s end to end), {args.records / cpu:9,.0f} records/s of CPU "
+                  f"time ({cpu:.2f} s); median of {args.runs}; output "
+                  f"{out.stat().st_size / 1e6:.0f} MB")
         small_rss = peak_rss(exe, small, out)
         big_rss = peak_rss(exe, big, out)
         print(f"peak RSS        : {small_rss:.1f} MiB for 10,000 records, {big_rss:.1f} MiB for "

@@ -249,8 +249,8 @@ class SwitchIds(_Out):
 class Summary(_Out):
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
-    Ids resolve against the rule base named (id, version, sha256) in `rulebase`;
-    `switchadvisor evidence --format json` gives the evidence registry once.
+    Finding and evidence ids resolve against the rule base named (id, version, sha256) in
+    `rulebase`; `--detail full` carries the findings' text and the evidence entries.
     """
 
     schema_version: str = SCHEMA_VERSION

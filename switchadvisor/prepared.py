@@ -217,6 +217,8 @@ class PreparedSwitch:
     _options: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _refs: dict[tuple[str, str], DrugRef] = field(default_factory=dict)
     _unknown_json: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    _switches: dict[tuple[str, str], str] = field(default_factory=dict)
+    _full: _Fragments | bool | None = None
 
     def __post_init__(self) -> None:
         # Fragments of the summary line that depend only on the pair.
@@ -434,17 +436,91 @@ class PreparedSwitch:
 
     def full_json(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
                   record_id: object = None) -> tuple[str, str, str]:
-        """(one compact JSON line, verdict, worst_possible) of the full Assessment."""
-        assessment = self.assessment(switch, facts, received, record_id)
-        entries, evidence_text = self.evidence(assessment)
-        if not _EVIDENCE_BEFORE_LAST:
-            text = assessment.model_copy(update={"evidence": entries}).model_dump_json(
-                by_alias=True)
+        """(the full Assessment as one compact JSON line, verdict, worst_possible).
+
+        Built from fragments serialised once per pair (the template's fields, each rule's
+        constant part, the evidence list per set of cited findings), with only what the facts
+        change encoded per record: the same bytes as ``full(...).model_dump_json()``.
+        """
+        fragments = self._fragments()
+        if fragments is None:
+            return self._full_json_models(switch, facts, received, record_id)
+        context = _Context(switch.from_.drug, switch.to.drug, facts)
+        fired, unknown, not_fired = self._evaluate(context)
+        verdict, worst = self._verdicts(fired, unknown)
+        key = (tuple(parts.summary["id"] for parts, _ in fired),
+               tuple(parts.summary["id"] for parts, _ in unknown))
+        cached = self._evidence_json.get(key)
+        if cached is None:
+            cached = self.evidence(self.assessment(switch, facts, received, record_id))
+        findings = []
+        for parts, evaluation in fired:
+            prefix, suffix = fragments.rules[parts.summary["id"]][0]
+            trace = fragments.always if evaluation is None else _trace_json(evaluation)
+            findings.append(f"{prefix}{trace}{suffix}")
+        unknowns = []
+        for parts, evaluation in unknown:
+            prefix, suffix = fragments.rules[parts.summary["id"]][1]
+            options = self._option_list(evaluation.missing, context)
+            unknowns.append(
+                f'{prefix}"needs":{dumps(list(evaluation.missing))},"options":{dumps(options)},'
+                f'"decides":{dumps("fires if " + evaluation.decides)},"trace":'
+                f"{_trace_json(evaluation)}{suffix}")
+        not_fired_json = []
+        for parts, evaluation in not_fired:
+            prefix, suffix = fragments.rules[parts.summary["id"]][2]
+            not_fired_json.append(f"{prefix}{_trace_json(evaluation)}{suffix}")
+        washout = fragments.washout
+        weeks = facts.weeks_since_stop
+        if washout is None or weeks is None:
+            washout_json = fragments.fields["washout"]
         else:
-            head = assessment.model_dump_json(by_alias=True, exclude={"evidence", _LAST})
-            last = assessment.model_dump_json(include={_LAST})
-            text = f'{head[:-1]},"evidence":{evidence_text},{last[1:]}'
-        return text, assessment.verdict.value, assessment.worst_possible.value
+            bounds = self.template.washout
+            assert bounds is not None
+            position, explanation = _position(weeks, bounds.min, bounds.max)
+            washout_json = '"washout":' + dumps({**washout, "weeks_since_stop": weeks,
+                                                 "position": position.value,
+                                                 "explanation": explanation})
+        variable = {
+            "id": f'"id":{dumps(record_id)}',
+            "input": f'"input":{dumps(received)}',
+            "switch": f'"switch":{self._switch_info_json(switch)}',
+            "facts": f'"facts":{dumps(_reading_dicts(facts))}',
+            "verdict": f'"verdict":"{verdict.value}"',
+            "worst_possible": f'"worst_possible":"{worst.value}"',
+            "washout": washout_json,
+            "findings": f'"findings":[{",".join(findings)}]',
+            "not_evaluated": f'"not_evaluated":[{",".join(unknowns)}]',
+            "not_fired": f'"not_fired":[{",".join(not_fired_json)}]',
+            "evidence": f'"evidence":{cached[1]}',
+        }
+        fields = fragments.fields
+        text = "{" + ",".join([variable.get(name) or fields[name] for name in _FIELDS]) + "}"
+        return text, verdict.value, worst.value
+
+    def _full_json_models(self, switch: Switch, facts: Facts,
+                          received: Mapping[str, InputValue],
+                          record_id: object) -> tuple[str, str, str]:
+        """``full_json`` through the models (when the fragments cannot be cut safely)."""
+        assessment = self.full(switch, facts, received, record_id)
+        return (assessment.model_dump_json(by_alias=True), assessment.verdict.value,
+                assessment.worst_possible.value)
+
+    def _fragments(self) -> _Fragments | None:
+        if self._full is None:
+            self._full = _Fragments.build(self) or False
+        return self._full if isinstance(self._full, _Fragments) else None
+
+    def _switch_info_json(self, switch: Switch) -> str:
+        key = (switch.from_.matched, switch.to.matched)
+        text = self._switches.get(key)
+        if text is None:
+            text = SwitchInfo.model_construct(
+                from_=self._ref(switch.from_), to=self._ref(switch.to),
+                pathways=self.template.switch.pathways).model_dump_json(by_alias=True)
+            if len(self._switches) < _CACHE_LIMIT:
+                self._switches[key] = text
+        return text
 
     # --------------------------------------------------------------------- helpers
 
@@ -463,6 +539,70 @@ class PreparedSwitch:
             if len(self._refs) < _CACHE_LIMIT:
                 self._refs[key] = ref
         return ref
+
+
+@dataclass(frozen=True)
+class _Fragments:
+    """The full record's JSON that depends only on the pair, cut around what the facts change.
+
+    Each rule's finding is serialised once with an empty trace (and, when not evaluated, empty
+    needs/options/decides) and cut at that marker, so that fields added to the models later
+    are carried along; ``build`` returns None when a marker is not where expected.
+    """
+
+    fields: dict[str, str]
+    """'"name":<json>' of each top-level field, from the template."""
+    rules: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]]
+    """Finding id → (fired, not evaluated, not fired) (prefix, suffix) pairs."""
+    washout: dict[str, Any] | None
+    always: str
+
+    @staticmethod
+    def build(prepared: PreparedSwitch) -> _Fragments | None:
+        template = prepared.template
+        fields = {}
+        for name in _FIELDS:
+            text = template.model_dump_json(by_alias=True, include={name})
+            fields[name] = text[1:-1]
+        rules = {}
+        for parts in prepared.parts:
+            finding = parts.rule.finding
+            evidence, counter = list(finding.evidence), list(finding.counter_evidence)
+            condition = parts.condition or ""
+            fired = _cut(FiredFinding.model_construct(
+                **parts.common, message=parts.message, condition=parts.condition, trace=[],
+                evidence=evidence, counter_evidence=counter), _TRACE_MARK)
+            unknown = _cut(NotEvaluated.model_construct(
+                **parts.common, condition=condition, needs=[], options=[], decides="",
+                trace=[], evidence=evidence, counter_evidence=counter), _UNKNOWN_MARK)
+            not_fired = _cut(NotFired.model_construct(**parts.common, condition=condition,
+                                                      trace=[]), _TRACE_MARK)
+            if fired is None or unknown is None or not_fired is None:
+                return None
+            rules[finding.id] = (fired, unknown, not_fired)
+        washout = template.washout.model_dump(mode="json") if template.washout else None
+        always = dumps([step.model_dump(mode="json") for step in _ALWAYS])
+        return _Fragments(fields=fields, rules=rules, washout=washout, always=always)
+
+
+_TRACE_MARK = '"trace":[]'
+_UNKNOWN_MARK = '"needs":[],"options":[],"decides":"","trace":[]'
+
+
+def _cut(model: Any, marker: str) -> tuple[str, str] | None:
+    """(text up to where the variable part starts, text after it), or None."""
+    text: str = model.model_dump_json(by_alias=True)
+    if text.count(marker) != 1:
+        return None
+    before, after = text.split(marker)
+    variable_start = marker.split(":", 1)[0] + ":"  # '"trace":' or '"needs":'
+    if marker == _TRACE_MARK:
+        return before + variable_start, after
+    return before, after
+
+
+def _trace_json(evaluation: Any) -> str:
+    return dumps([{"text": step.text, "result": step.result} for step in evaluation.trace])
 
 
 _BY_RANK = {severity.rank: severity for severity in Severity}

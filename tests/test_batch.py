@@ -268,6 +268,7 @@ def test_prepared_switch_equals_assess_on_every_pair(shipped_rulebase: RuleBase)
     ids = sorted(shipped_rulebase.drugs)
     for from_id, to_id in itertools.permutations(ids, 2):
         prepared = prepare(shipped_rulebase, from_id, to_id)
+        assert prepared._fragments() is not None  # the fast path, not the fallback
         switch = Switch.resolve(shipped_rulebase, from_id, to_id)
         for raw in FACT_SETS:
             facts = parse_facts(raw)
@@ -311,3 +312,13 @@ def test_compiled_conditions_agree_with_evaluate(shipped_rulebase: RuleBase) -> 
             env: dict[str, Any] = {**figures, **dict(zip(names, values, strict=True))}
             evaluation = evaluate(rule.condition, env.get, lambda name, value: "")
             assert compiled(env) == (evaluation.result, evaluation.missing), rule.finding.id
+
+
+def test_an_invalid_rule_base_is_an_error_object_too(mini_copy: Path, run_cli: RunCli) -> None:
+    (mini_copy / "drugs.yaml").write_text("drugs: [\n", encoding="utf-8")
+    result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab", "-f", "json",
+                     "--rules", str(mini_copy))
+    assert result.exit_code == ExitCode.RULEBASE, result
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid-rulebase" and error["problems"]
+    assert "drugs.yaml" in result.stderr

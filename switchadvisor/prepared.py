@@ -278,7 +278,7 @@ class PreparedSwitch:
     def _outcome(self, facts: Facts) -> tuple[
             list[_RuleParts], list[tuple[_RuleParts, tuple[str, ...]]], Severity, Severity]:
         """Fired and not-evaluated rules (most severe first), verdict, worst possible."""
-        env = {**self.figures, **{name: facts.value(name) for name in PATIENT_FACTS}}
+        env = {**self.figures, **vars(facts)}  # the fields by name (plus read_as, unused)
         fired: list[_RuleParts] = []
         unknown: list[tuple[_RuleParts, tuple[str, ...]]] = []
         fired_rank = unknown_rank = 0
@@ -364,7 +364,7 @@ class PreparedSwitch:
         line = "".join((
             self._head, dumps(record_id), self._middle, dumps(received), self._switch_json,
             ',"verdict":"', verdict.value, '","worst_possible":"', worst.value,
-            '","washout":', washout, ',"facts":', dumps(_reading_dicts(facts)),
+            '","washout":', washout, ',"facts":', _readings_json(facts),
             ',"findings":[', ",".join(parts.summary_json for parts in fired),
             '],"not_evaluated":[', unknown_json, "]}"))
         return line, verdict.value, worst.value
@@ -485,7 +485,7 @@ class PreparedSwitch:
             "id": f'"id":{dumps(record_id)}',
             "input": f'"input":{dumps(received)}',
             "switch": f'"switch":{self._switch_info_json(switch)}',
-            "facts": f'"facts":{dumps(_reading_dicts(facts))}',
+            "facts": f'"facts":{_readings_json(facts)}',
             "verdict": f'"verdict":"{verdict.value}"',
             "worst_possible": f'"worst_possible":"{worst.value}"',
             "washout": washout_json,
@@ -624,6 +624,31 @@ _EVIDENCE_BEFORE_LAST = len(_FIELDS) >= 2 and _FIELDS[-2] == "evidence"
 def _trace(evaluation: Any) -> list[TraceStep]:
     return [TraceStep.model_construct(text=step.text, result=step.result)
             for step in evaluation.trace]
+
+
+_UNITS = {name: json.encoder.encode_basestring(spec.unit)
+          for name, spec in PATIENT_FACTS.items()}
+
+
+def _readings_json(facts: Facts) -> str:
+    """``dumps(_reading_dicts(facts))``, written directly."""
+    encode = json.encoder.encode_basestring
+    texts = []
+    for name in PATIENT_FACTS:
+        value = getattr(facts, name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value_json = "true" if value else "false"
+        elif isinstance(value, str):
+            value_json = encode(value)
+        else:
+            value_json = float.__repr__(float(value))
+        source = "default" if facts.is_default(name) else "given"
+        texts.append(f'{{"name":"{name}","value":{value_json},"unit":{_UNITS[name]},'
+                     f'"read_as":{encode(describe_value(name, value, facts))},'
+                     f'"source":"{source}"}}')
+    return f"[{','.join(texts)}]"
 
 
 def _reading_dicts(facts: Facts) -> list[dict[str, Any]]:

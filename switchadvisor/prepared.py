@@ -3,9 +3,15 @@
 ``prepare(rulebase, from_id, to_id)`` computes once everything that depends only on the pair —
 the composed layers, supersession, pathway summaries, messages, rendered conditions, figures,
 alternatives, the washout window, and the rule-base info — by running ``engine.assess`` once
-with no facts and keeping its pair-level parts. ``PreparedSwitch.assessment`` then evaluates
-only the conditions for one record's facts and reuses the rest; the evidence list is built and
-serialised once per set of cited findings.
+with no facts and keeping its pair-level parts. Per record, only the conditions are evaluated
+and the rest is reused:
+
+- ``summary`` / ``summary_line``: the Summary record as a dict / as one JSON line, with the
+  conditions compiled to closures (``compile_fast``) and the line written from fragments
+  serialised once per pair;
+- ``full`` / ``full_json``: the full Assessment as a model / as one JSON line, the line written
+  from per-pair fragments cut around what the facts change, and the evidence list built and
+  serialised once per set of cited findings.
 
 The result is the same as ``engine.assess`` for the same input, field for field and byte for
 byte (``tests/test_batch.py`` checks it over every ordered pair of the shipped rule base).

@@ -110,12 +110,13 @@ def test_input_is_recorded_as_received(batch_file: Path, run_cli: RunCli) -> Non
     assert second["rulebase"]["sha256"] and second["tool_version"]
 
 
-def test_two_runs_give_identical_bytes(batch_file: Path, tmp_path: Path,
+@pytest.mark.parametrize("detail", ["summary", "full"])
+def test_two_runs_give_identical_bytes(detail: str, batch_file: Path, tmp_path: Path,
                                        run_cli: RunCli) -> None:
     outputs = []
     for run in range(2):
         target = tmp_path / f"out{run}.jsonl"
-        result = run_cli("batch", str(batch_file), "--output", str(target), "--detail", "full",
+        result = run_cli("batch", str(batch_file), "--output", str(target), "--detail", detail,
                          "--quiet", *MINI)
         assert result.stdout == "" and result.stderr == ""
         outputs.append(target.read_bytes())

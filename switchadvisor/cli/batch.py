@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated, Optional, TextIO
@@ -60,7 +61,7 @@ def batch(
     rulebase = load(rules)
     assessor = BatchAssessor(rulebase, detail=level)
     source = _open_input(file)
-    target = sys.stdout if output is None else _open_output(output)
+    target = _utf8_stdout() if output is None else _open_output(output)
     progress = not quiet and sys.stderr.isatty()
     start = time.perf_counter()
     count = 0
@@ -96,6 +97,15 @@ def _open_input(file: str) -> TextIO:
     except OSError as exc:
         raise InputError(f"FILE: cannot read {file!r}: {exc.strerror}", option="FILE",
                          code="unreadable-file") from None
+
+
+def _utf8_stdout() -> TextIO:
+    """stdout, writing UTF-8 whatever the locale (the records carry µ, ×, ⁹)."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
+            reconfigure(encoding="utf-8")
+    return sys.stdout
 
 
 def _open_output(path: str) -> TextIO:

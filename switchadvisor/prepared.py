@@ -28,6 +28,7 @@ from typing import Any
 from switchadvisor.assessment import (
     Assessment,
     DrugRef,
+    EvidenceOut,
     FiredFinding,
     InputValue,
     NotEvaluated,
@@ -89,6 +90,8 @@ dumps = _make_dumps()
 
 _ALWAYS = [TraceStep(text="always applies to this switch", result=True)]
 _CACHE_LIMIT = 256
+_EVIDENCE_LIMIT = 32
+"""Evidence lists kept per pair (each up to tens of KB): bounds memory whatever the input."""
 
 
 # ------------------------------------------------------------------ compiled conditions
@@ -218,7 +221,7 @@ class PreparedSwitch:
     switch_data: dict[str, str]
     figures: dict[str, Value | None]
     """The two drugs' figures that conditions may name (``from.elimination.max`` …)."""
-    _evidence_json: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, str]] = field(
+    _evidence_json: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = field(
         default_factory=dict)
     _options: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _refs: dict[tuple[str, str], DrugRef] = field(default_factory=dict)
@@ -416,22 +419,20 @@ class PreparedSwitch:
             "not_fired": not_fired, "evidence": [],
         })
 
-    def evidence(self, assessment: Assessment) -> tuple[Any, str]:
-        """The evidence list of an assessment made here, and its JSON, built once per set."""
+    def evidence(self, assessment: Assessment) -> tuple[list[EvidenceOut], str]:
+        """The evidence list of an assessment made here, and its JSON (kept for reuse, for up
+        to ``_EVIDENCE_LIMIT`` sets of cited findings per pair)."""
+        template = self.template
+        ids = _cited(assessment.findings, assessment.not_evaluated, template.washout,
+                     template.alternatives, template.figures)
+        entries = _evidence(self.rulebase, ids, assessment.findings,
+                            assessment.not_evaluated, assessment.washout)
+        text = f"[{','.join(entry.model_dump_json(by_alias=True) for entry in entries)}]"
         key = (tuple(item.id for item in assessment.findings),
                tuple(item.id for item in assessment.not_evaluated))
-        cached = self._evidence_json.get(key)
-        if cached is None:
-            template = self.template
-            ids = _cited(assessment.findings, assessment.not_evaluated, template.washout,
-                         template.alternatives, template.figures)
-            entries = _evidence(self.rulebase, ids, assessment.findings,
-                                assessment.not_evaluated, assessment.washout)
-            text = ",".join(entry.model_dump_json(by_alias=True) for entry in entries)
-            cached = (entries, f"[{text}]")
-            if len(self._evidence_json) < _CACHE_LIMIT:
-                self._evidence_json[key] = cached
-        return cached
+        if key not in self._evidence_json and len(self._evidence_json) < _EVIDENCE_LIMIT:
+            self._evidence_json[key] = text
+        return entries, text
 
     def full(self, switch: Switch, facts: Facts, received: Mapping[str, InputValue],
              record_id: object = None) -> Assessment:
@@ -456,9 +457,9 @@ class PreparedSwitch:
         verdict, worst = self._verdicts(fired, unknown)
         key = (tuple(parts.summary["id"] for parts, _ in fired),
                tuple(parts.summary["id"] for parts, _ in unknown))
-        cached = self._evidence_json.get(key)
-        if cached is None:
-            cached = self.evidence(self.assessment(switch, facts, received, record_id))
+        evidence = self._evidence_json.get(key)
+        if evidence is None:
+            _, evidence = self.evidence(self.assessment(switch, facts, received, record_id))
         findings = []
         for parts, evaluation in fired:
             prefix, suffix = fragments.rules[parts.summary["id"]][0]
@@ -498,7 +499,7 @@ class PreparedSwitch:
             "findings": f'"findings":[{",".join(findings)}]',
             "not_evaluated": f'"not_evaluated":[{",".join(unknowns)}]',
             "not_fired": f'"not_fired":[{",".join(not_fired_json)}]',
-            "evidence": f'"evidence":{cached[1]}',
+            "evidence": f'"evidence":{evidence}',
         }
         fields = fragments.fields
         text = "{" + ",".join([variable.get(name) or fields[name] for name in _FIELDS]) + "}"

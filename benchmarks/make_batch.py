@@ -1,6 +1,6 @@
 """Write N batch records (JSON Lines) for `switchadvisor batch` benchmarks.
 
-    python benchmarks/make_batch.py 100000 > /tmp/batch.jsonl   [--seed 1]
+    python benchmarks/make_batch.py 100000 > records.jsonl   [--seed 1]
 
 Random ordered pairs of the shipped drugs (by generic name, brand or alias), random facts in
 the forms the CLI accepts (counts in ×10⁹/L or cells/µL, times in weeks, days or months,

@@ -637,25 +637,39 @@ _UNITS = {name: json.encoder.encode_basestring(spec.unit)
           for name, spec in PATIENT_FACTS.items()}
 
 
+_READINGS: dict[tuple[str, Any, str | None], str] = {}
+"""A reading's JSON by (fact, value, how it was read): all that ``describe_value`` uses."""
+
+
 def _readings_json(facts: Facts) -> str:
-    """``dumps(_reading_dicts(facts))``, written directly."""
-    encode = json.encoder.encode_basestring
+    """``dumps(_reading_dicts(facts))``, from readings serialised once each."""
+    read_as = facts.read_as
     texts = []
     for name in PATIENT_FACTS:
         value = getattr(facts, name)
         if value is None:
             continue
-        if isinstance(value, bool):
-            value_json = "true" if value else "false"
-        elif isinstance(value, str):
-            value_json = encode(value)
-        else:
-            value_json = float.__repr__(float(value))
-        source = "default" if facts.is_default(name) else "given"
-        texts.append(f'{{"name":"{name}","value":{value_json},"unit":{_UNITS[name]},'
-                     f'"read_as":{encode(describe_value(name, value, facts))},'
-                     f'"source":"{source}"}}')
+        key = (name, value, read_as.get(name))
+        text = _READINGS.get(key)
+        if text is None:
+            text = _reading_json(name, value, facts)
+            if len(_READINGS) < 4 * _CACHE_LIMIT * len(PATIENT_FACTS):
+                _READINGS[key] = text
+        texts.append(text)
     return f"[{','.join(texts)}]"
+
+
+def _reading_json(name: str, value: Any, facts: Facts) -> str:
+    encode = json.encoder.encode_basestring
+    if isinstance(value, bool):
+        value_json = "true" if value else "false"
+    elif isinstance(value, str):
+        value_json = encode(value)
+    else:
+        value_json = float.__repr__(float(value))
+    source = "default" if facts.is_default(name) else "given"
+    return (f'{{"name":"{name}","value":{value_json},"unit":{_UNITS[name]},'
+            f'"read_as":{encode(describe_value(name, value, facts))},"source":"{source}"}}')
 
 
 def _reading_dicts(facts: Facts) -> list[dict[str, Any]]:

@@ -6,6 +6,8 @@ Public API::
     rulebase = load_rulebase()
     assessment = assess(rulebase, "Gilenya", "Lemtrada", lymphocytes="600/uL")
     print(assessment.verdict, assessment.to_json())
+    for record in assess_many(rulebase, [{"id": 1, "from": "Gilenya", "to": "Ocrevus"}]):
+        print(record["verdict"])          # the same records as `switchadvisor batch`
 
 Attributes are imported on first use so that ``switchadvisor --version`` and the JSON path
 pay only for what they touch.
@@ -31,13 +33,17 @@ _EXPORTS = {
     "Assessment": "switchadvisor.assessment",
     "Facts": "switchadvisor.facts",
     "parse_facts": "switchadvisor.facts",
+    "assess_many": "switchadvisor.batch",
+    "Summary": "switchadvisor.assessment",
+    "summarize": "switchadvisor.assessment",
 }
 
-__all__ = ["Assessment", "Facts", "RuleBase", "Switch", "__version__", "assess",
-           "load_rulebase", "parse_facts"]
+__all__ = ["Assessment", "Facts", "RuleBase", "Summary", "Switch", "__version__", "assess",
+           "assess_many", "load_rulebase", "parse_facts", "summarize"]
 
 if TYPE_CHECKING:
-    from switchadvisor.assessment import Assessment
+    from switchadvisor.assessment import Assessment, Summary, summarize
+    from switchadvisor.batch import assess_many
     from switchadvisor.engine import Switch, assess
     from switchadvisor.facts import Facts, parse_facts
     from switchadvisor.rulebase import RuleBase, load_rulebase

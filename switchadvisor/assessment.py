@@ -13,7 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+"""1.1 (h10a): `detail`, `id` and `input` on the Assessment; the `Summary` record."""
+
+InputValue = str | bool | int | float
+"""A raw input value as received (a CLI string, or a JSON scalar in a batch record)."""
 
 
 class _Out(BaseModel):
@@ -196,8 +200,16 @@ class Assessment(_Out):
     """Everything switchadvisor concluded about one switch, and why."""
 
     schema_version: str = SCHEMA_VERSION
+    detail: Literal["full"] = Field(
+        "full", description="'full': the whole assessment ('summary' records are a Summary).")
+    id: str | int | None = Field(
+        None, description="The batch record's `id`, echoed back; null when none was given.")
     tool_version: str
     rulebase: RuleBaseInfo
+    input: dict[str, InputValue] = Field(
+        default_factory=dict,
+        description="The input as received: `from`, `to` and each fact given, by fact name, "
+        "with its raw value (e.g. \"600/uL\"); `facts` shows how each was read.")
     switch: SwitchInfo
     summary: list[str] = Field(description="Pathway summaries, most specific first.")
     facts: list[FactReading]
@@ -227,6 +239,93 @@ class Assessment(_Out):
     def to_json(self) -> str:
         """Canonical JSON: contract key order, two-space indent, trailing newline."""
         return self.model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+# --------------------------------------------------------------- the summary record (h10a)
+
+
+class SummaryWashout(_Out):
+    window: str = Field(description="The window in words, as in the full record.")
+    position: WashoutPosition
+    weeks_since_stop: float | None
+
+
+class SummaryFinding(_Out):
+    id: str = Field(description="Finding id; resolve it in the rule base named by `rulebase`.")
+    severity: Severity
+    title: str
+    evidence: list[str] = Field(description="Evidence ids cited in support.")
+
+
+class SummaryNotEvaluated(_Out):
+    id: str
+    severity: Severity = Field(description="The severity it would have if it fired.")
+    title: str
+    needs: list[str] = Field(description="Facts that were not given.")
+    options: list[str] = Field(description="CLI options (batch keys) that would supply them.")
+    evidence: list[str]
+
+
+class SwitchIds(_Out):
+    from_: str = Field(alias="from", serialization_alias="from",
+                       description="Drug id being stopped.")
+    to: str = Field(description="Drug id being started.")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Summary(_Out):
+    """A compact record of one assessment: the verdict and finding ids, for pipelines.
+
+    Finding and evidence ids resolve against the rule base named (id, version, sha256) in
+    `rulebase`; `--detail full` carries the findings' text and the evidence entries.
+    """
+
+    schema_version: str = SCHEMA_VERSION
+    detail: Literal["summary"] = "summary"
+    id: str | int | None = Field(
+        None, description="The batch record's `id`, echoed back; null when none was given.")
+    tool_version: str
+    rulebase: RuleBaseInfo
+    input: dict[str, InputValue] = Field(description="The input as received.")
+    switch: SwitchIds
+    verdict: Severity = Field(description="Highest severity among fired findings.")
+    worst_possible: Severity = Field(
+        description="Highest severity still possible given the facts not given.")
+    washout: SummaryWashout | None
+    facts: list[FactReading] = Field(description="The facts as read (interpreted).")
+    findings: list[SummaryFinding] = Field(description="Fired findings, most severe first.")
+    not_evaluated: list[SummaryNotEvaluated] = Field(
+        description="Findings that could not be evaluated for want of facts.")
+
+    def to_json(self) -> str:
+        """One compact line (no trailing newline), contract key order."""
+        return self.model_dump_json(by_alias=True)
+
+
+def summarize(assessment: Assessment) -> Summary:
+    """The Summary record of a full Assessment."""
+    washout = assessment.washout
+    return Summary(
+        schema_version=assessment.schema_version,
+        id=assessment.id,
+        tool_version=assessment.tool_version,
+        rulebase=assessment.rulebase,
+        input=assessment.input,
+        switch=SwitchIds(from_=assessment.switch.from_.id, to=assessment.switch.to.id),
+        verdict=assessment.verdict,
+        worst_possible=assessment.worst_possible,
+        washout=None if washout is None else SummaryWashout(
+            window=washout.window, position=washout.position,
+            weeks_since_stop=washout.weeks_since_stop),
+        facts=assessment.facts,
+        findings=[SummaryFinding(id=item.id, severity=item.severity, title=item.title,
+                                 evidence=item.evidence) for item in assessment.findings],
+        not_evaluated=[SummaryNotEvaluated(id=item.id, severity=item.severity, title=item.title,
+                                           needs=item.needs, options=item.options,
+                                           evidence=item.evidence)
+                       for item in assessment.not_evaluated],
+    )
 
 
 def assessment_schema() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from switchadvisor.assessment import (
     FactReading,
     Figure,
     FiredFinding,
+    InputValue,
     NotEvaluated,
     NotFired,
     RuleBaseInfo,
@@ -78,7 +79,7 @@ class Switch:
             raise InputError(
                 f"--from and --to are both {from_drug.drug.id}: a switch needs two different "
                 "drugs",
-                option="--to",
+                option="--to", code="same-drug",
             )
         return cls(from_drug, to_drug)
 
@@ -200,6 +201,8 @@ def assess(
     /,
     facts: Facts | Mapping[str, object] | None = None,
     assessed_on: dt.date | None = None,
+    *,
+    received: Mapping[str, InputValue] | None = None,
     **fact_values: object,
 ) -> Assessment:
     """Evaluate every rule that applies to a switch.
@@ -210,7 +213,12 @@ def assess(
     Raises ``InputError`` for an unknown drug or an impossible fact. ``assessed_on`` (or
     the ``on`` fact) is the assessment date the rule base's review date is compared with;
     without it the rule base is not called stale (the engine never reads the clock).
+    ``received`` is the input as received, recorded as ``Assessment.input``; by default it
+    is the names and raw facts given here (or, for a Facts object, each given fact's value
+    as read).
     """
+    if received is None:
+        received = received_input(switch, to, facts, fact_values)
     if isinstance(switch, str):
         if to is None:
             raise InputError("assess() needs the drug being started as well", option="--to")
@@ -259,6 +267,7 @@ def assess(
                               reviewed=rulebase.meta.reviewed.isoformat(),
                               sha256=rulebase.sha256,
                               stale=rulebase_stale(rulebase.meta.reviewed, assessed_on)),
+        input=dict(received),
         switch=SwitchInfo(
             from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
             pathways=[_pathway_name(pathway) for pathway in pathways],
@@ -284,6 +293,27 @@ def rulebase_stale(reviewed: dt.date, on: dt.date | None) -> bool:
     if on is None:
         return False
     return (on.year - 1, on.month, on.day) > (reviewed.year, reviewed.month, reviewed.day)
+
+
+def received_input(switch: Switch | str, to: str | None, facts: object,
+                   fact_values: Mapping[str, object]) -> dict[str, InputValue]:
+    """The input record of an ``assess()`` call: names as given, then each fact given."""
+    record: dict[str, InputValue] = {}
+    if isinstance(switch, Switch):
+        record["from"], record["to"] = switch.from_.matched, switch.to.matched
+    else:
+        record["from"] = switch
+        if to is not None:
+            record["to"] = to
+    if isinstance(facts, Facts):
+        given = {name: facts.value(name) for name in PATIENT_FACTS
+                 if name in facts.read_as or name in facts.model_fields_set}
+    else:
+        given = {**(facts or {}), **fact_values}  # type: ignore[dict-item]
+    for name, value in given.items():
+        if isinstance(value, str | bool | int | float):
+            record[name] = value
+    return record
 
 
 def _rank(severity: Severity) -> int:

@@ -92,12 +92,15 @@ class InputError(SwitchAdvisorError):
         option: str | None = None,
         accepted: str | None = None,
         suggestions: tuple[str, ...] = (),
+        code: str = "invalid-value",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.option = option
         self.accepted = accepted
         self.suggestions = suggestions
+        self.code = code
+        """A stable machine-readable kind: invalid-value, unknown-drug, same-drug, …"""
 
     def __str__(self) -> str:
         text = self.message
@@ -105,12 +108,18 @@ class InputError(SwitchAdvisorError):
             text += f" (accepted: {self.accepted})"
         return text
 
+    @property
+    def field(self) -> str | None:
+        """The option as a fact or record key: ``--weeks-since-stop`` → ``weeks_since_stop``."""
+        return self.option.lstrip("-").replace("-", "_") if self.option else None
+
     def to_dict(self) -> dict[str, object]:
-        """A serialisable form for batch error records."""
+        """The ``error`` object of a batch error record and of ``--format json`` errors."""
         return {
-            "error": "input",
-            "option": self.option,
-            "message": str(self),
+            "code": self.code,
+            "field": self.field,
+            "message": self.message,
+            "accepted": self.accepted,
             "suggestions": list(self.suggestions),
         }
 

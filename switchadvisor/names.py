@@ -47,7 +47,8 @@ class NameIndex:
     def resolve(self, name: str, *, option: str) -> Resolved:
         key = normalise(name)
         if not key:
-            raise InputError(f"{option}: no drug name given", option=option)
+            raise InputError(f"{option}: no drug name given", option=option,
+                             code="missing-field")
         found = self._index.get(key)
         if found is not None:
             return Resolved(found[0], name, found[1])
@@ -58,6 +59,7 @@ class NameIndex:
             option=option,
             accepted="a generic name, brand or alias; `switchadvisor drugs` lists them",
             suggestions=tuple(suggestions),
+            code="unknown-drug",
         )
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from helpers import MINI_RULES, RunCli
+from switchadvisor.assessment import SCHEMA_VERSION
 from switchadvisor.errors import ExitCode
 
 MINI = ("--rules", str(MINI_RULES))
@@ -19,7 +20,7 @@ def test_json_resolves_brands_and_is_clean(run_cli: RunCli) -> None:
     assert result.exit_code == ExitCode.OK, result
     assert result.stderr == ""
     data = json.loads(result.stdout)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["switch"]["from"]["id"] == "fingolimod"
     assert data["switch"]["from"]["matched_as"] == "brand"
     assert data["switch"]["to"]["id"] == "alemtuzumab"

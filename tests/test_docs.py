@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import RunCli
+from switchadvisor.assessment import SCHEMA_VERSION
 from switchadvisor.cli import app, rules_app
 from switchadvisor.errors import ExitCode
 
@@ -73,4 +74,4 @@ def test_python_example_runs() -> None:
                                check=False, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("warning ")
-    assert '"schema_version": "1.0"' in completed.stdout
+    assert f'"schema_version": "{SCHEMA_VERSION}"' in completed.stdout

@@ -18,15 +18,17 @@ from typing import TextIO
 import typer
 from typer.exceptions import TyperException
 
+from switchadvisor.cli import batch as _batch  # noqa: F401
 from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
-from switchadvisor.cli import info as _info  # noqa: F401
 from switchadvisor.cli import lookup as _lookup  # noqa: F401
 from switchadvisor.cli import replay as _replay  # noqa: F401
 from switchadvisor.cli import rules as _rules  # noqa: F401
 from switchadvisor.cli import rules_diff as _rules_diff  # noqa: F401
+from switchadvisor.cli import schema as _schema  # noqa: F401
 from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
+from switchadvisor.cli.errordata import write_json_error
 from switchadvisor.errors import (
     ExitCode,
     InputError,
@@ -105,17 +107,21 @@ def run(args: list[str], *, debug: bool = False) -> int:
         sys.stdout.flush()
         return code
     except InputError as exc:
+        write_json_error(args, exc)
         _stderr(f"error: {exc}")
         return ExitCode.USAGE
     except RuleBaseError as exc:
+        write_json_error(args, exc)
         for line in exc.lines():
             print(line, file=sys.stderr)
         _stderr(f"error: {exc}")
         return ExitCode.RULEBASE
     except SwitchAdvisorError as exc:
+        write_json_error(args, exc)
         _stderr(f"error: {exc}")
         return exc.exit_code
     except TyperException as exc:  # usage errors found by the option parser
+        write_json_error(args, exc)
         show = getattr(exc, "show", None)
         if callable(show):
             buffer = io.StringIO()

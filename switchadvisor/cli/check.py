@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -82,6 +82,13 @@ def check(
     ] = None,
     # issue 8: bounded rule-base problem lists
     max_problems: MaxProblemsOption = DEFAULT_MAX_PROBLEMS,
+    # issue 10: record detail and compact JSON
+    detail: Annotated[Optional[str], typer.Option(
+        "--detail", metavar="LEVEL",
+        help="With --format json: full (the whole assessment) | summary (verdict, washout, "
+        "finding ids) [default: full].")] = None,
+    compact: Annotated[bool, typer.Option(
+        "--compact", help="With --format json: one line instead of indented JSON.")] = False,
     rules: RulesOption = None,
 ) -> None:
     """Assess a switch: the verdict, why, and the evidence.
@@ -97,12 +104,14 @@ def check(
                  if fail_on is not None else None)
     if strict and threshold is None:
         raise InputError("--strict only has a meaning with --fail-on", option="--strict")
-    facts = parse_facts({
+    raw_facts = {
         "lymphocytes": lymphocytes, "lymphocytes_lln": lymphocytes_lln,
         "weeks_since_stop": weeks_since_stop, "stopped": stopped, "on": on,
         "disease_activity": disease_activity, "age": age,
         "pregnancy_planned": pregnancy_planned, "jcv": jcv,
-    }, today=dt.date.today())
+    }
+    json_options = json_detail(output_format, detail, compact)
+    facts = parse_facts(raw_facts, today=dt.date.today())
     rulebase = load(rules, max_problems=max_problems)
     switch = Switch.resolve(rulebase, from_, to)
     # --what-if replaces the one assessment by a table; --export saves what is shown.
@@ -118,16 +127,34 @@ def check(
                           width=width)
         return
     assessed_on = parse_date(on, option="--on") if on else dt.date.today()  # staleness
-    assessment = assess(rulebase, switch, facts=facts, assessed_on=assessed_on)
+    received = {"from": from_, "to": to,
+                **{name: value for name, value in raw_facts.items() if value is not None}}
+    assessment = assess(rulebase, switch, facts=facts, assessed_on=assessed_on,
+                        received=received)
     with exporting(export, title="switchadvisor check") as out:
         # an export records what is written, so it is never sent through a pager
         emit(assessment, output_format, file=out, width=width, full=full,
-             pager=not no_pager and export is None)
+             pager=not no_pager and export is None, **json_options)
     code = fail_on_exit_code(assessment, threshold, strict=strict)
     if code == ExitCode.FAIL_ON and threshold is not None:
         typer.echo(f"switchadvisor: exit 1: {fail_on_reason(assessment, threshold, strict)}",
                    err=True)
     raise typer.Exit(code)
+
+
+def json_detail(output_format: OutputFormat, detail: str | None,
+                compact: bool) -> dict[str, Any]:
+    """Check --detail and --compact (JSON only); the keyword arguments for ``emit``."""
+    from switchadvisor.facts import parse_choice
+
+    if output_format is not OutputFormat.JSON:
+        for given, option in ((detail is not None, "--detail"), (compact, "--compact")):
+            if given:
+                raise InputError(f"{option} only has a meaning with --format json",
+                                 option=option)
+        return {}
+    level = parse_choice(detail or "full", option="--detail", choices=("full", "summary"))
+    return {"detail": level, "compact": compact}
 
 
 def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:

@@ -9,7 +9,7 @@ import enum
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
-    from switchadvisor.assessment import Assessment
+    from switchadvisor.assessment import Assessment, Summary
 
 
 class OutputFormat(str, enum.Enum):
@@ -42,14 +42,16 @@ FORMAT_ALIASES = {"md": "markdown"}
 
 
 def emit(assessment: Assessment, fmt: OutputFormat, *, file: TextIO,
-         width: int | None = None, full: bool = False, pager: bool = True) -> None:
+         width: int | None = None, full: bool = False, pager: bool = True,
+         detail: str = "full", compact: bool = False) -> None:
     """Write ``assessment`` to ``file`` in ``fmt`` (text is coloured only on a terminal).
 
     Text is the card unless ``full``; on a terminal, long text goes through a pager unless
-    ``pager`` is False.
+    ``pager`` is False. JSON: ``detail`` "full" (the Assessment) or "summary" (its Summary
+    record); ``compact`` writes one line instead of indented JSON.
     """
     if fmt is OutputFormat.JSON:
-        file.write(assessment.to_json())
+        file.write(json_text(assessment, detail=detail, compact=compact))
     elif fmt is OutputFormat.MARKDOWN:
         from switchadvisor.render.markdown import render_markdown
 
@@ -73,6 +75,19 @@ def options_text(options: list[str]) -> str:
     none = [option.removeprefix("none: ") for option in options if option.startswith("none: ")]
     parts = [f"give {', '.join(give)}"] if give else []
     return "; ".join([*parts, *none])
+
+
+def json_text(assessment: Assessment, *, detail: str = "full", compact: bool = False) -> str:
+    """The JSON of an assessment (full or summary), indented or on one line, with a newline."""
+    if detail == "summary":
+        from switchadvisor.assessment import summarize
+
+        record: Assessment | Summary = summarize(assessment)
+    else:
+        record = assessment
+    if compact:
+        return record.model_dump_json(by_alias=True) + "\n"
+    return record.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def assert_never(value: object) -> NoReturn:

@@ -35,7 +35,7 @@ from switchadvisor.rulebase import Severity
 LABEL_WIDTH = 9
 """Width of the left-hand labels ("Facts", "Washout", …)."""
 
-SOURCE_LINES = 3
+SOURCE_LINES = 2
 """At most this many lines of compact references; the rest are counted (all in --full)."""
 
 KIND_WORDS = {"case-series": "case series", "case-report": "case report",
@@ -153,10 +153,8 @@ def _facts(assessment: Assessment, width: int) -> Text:
     given = [fact for fact in assessment.facts if fact.source == "given"]
     if not given:
         text = Text("none given", style="dim")
-        refine = [option.split(" / ", 1)[0] for option in
-                  _short(_options([item.options for item in assessment.not_evaluated]))]
-        if refine:
-            text.append(f" — {', '.join(refine)} would refine this", style="dim")
+        if assessment.not_evaluated:  # the options are listed once, under "would decide"
+            text.append(" — the options under \"would decide\" refine this", style="dim")
         return text
     shown = [*given, *(fact for fact in assessment.facts if fact.source == "default")]
     line = Text(" · ").join(_fact(fact) for fact in shown)
@@ -226,16 +224,23 @@ def _options(groups: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _short(options: Sequence[str]) -> list[str]:
-    """Options without their asides: "--weeks-since-stop (or --stopped)" → the option."""
-    return list(dict.fromkeys(option.split(" (", 1)[0] for option in options))
+    """Options without their asides: "--weeks-since-stop (or --stopped)" → the option, and
+    a flag's two forms in the usual short notation: "--[no-]pregnancy-planned"."""
+    return list(dict.fromkeys(_flag_pair(option.split(" (", 1)[0]) for option in options))
+
+
+def _flag_pair(option: str) -> str:
+    yes, _, no = option.partition(" / ")
+    if no and no == yes.replace("--", "--no-", 1):
+        return yes.replace("--", "--[no-]", 1)
+    return option
 
 
 def _short_disclaimer(disclaimer: str) -> str:
-    sentences = [part.strip() for part in disclaimer.replace("\n", " ").split(". ") if part]
-    if len(sentences) <= 2:
-        return disclaimer
-    first, last = sentences[0], sentences[-1]
-    return f"{first}. {last}" + ("" if last.endswith(".") else ".")
+    """The disclaimer's first sentence ("… not a prescription."): the card's one line of it;
+    --full and every other format print it whole."""
+    first = " ".join(disclaimer.split()).split(". ", 1)[0]
+    return first if first.endswith(".") else first + "."
 
 
 # ------------------------------------------------------------------------------- evidence

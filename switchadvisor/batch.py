@@ -1,0 +1,407 @@
+"""Batch mode: many switches in, one JSON record out per record, in order, streaming.
+
+Input is JSON Lines (one object per line) or one JSON array of objects, detected by the first
+non-blank character. Each object has ``from``, ``to``, an optional ``id`` (a string or an
+integer, echoed back) and any of the facts under the names the CLI uses (``lymphocytes``,
+``weeks_since_stop`` … or their option spellings ``weeks-since-stop`` …), with the same units.
+
+Each record yields either an assessment (a ``Summary`` or a full ``Assessment``, as a dict in
+the JSON contract's key order) or an error record
+``{"line": N, "id": …, "error": {"code", "field", "message", "accepted", "suggestions"}}``.
+A bad record never stops the batch. Memory stays flat: input is read a line (or an array
+element) at a time and a line longer than ``MAX_RECORD_CHARS`` is skipped, not held.
+
+Each record is assessed by the one engine (``engine.assess``), so a batch record, `check`
+and the API always agree; drug names are resolved through a bounded cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import enum
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TextIO
+
+from switchadvisor.assessment import summarize
+from switchadvisor.engine import Switch, assess, name_index
+from switchadvisor.errors import InputError
+from switchadvisor.facts import FACT_KEYS, parse_date, parse_facts
+from switchadvisor.names import Resolved
+from switchadvisor.rulebase import RuleBase
+
+MAX_RECORD_CHARS = 65_536
+"""A record (a line, or an array element) longer than this is an error record, not read."""
+
+_NAME_CACHE_SIZE = 4096
+
+
+class Detail(str, enum.Enum):
+    """How much of each assessment a record carries."""
+
+    SUMMARY = "summary"
+    FULL = "full"
+
+
+RECORD_KEYS: dict[str, str] = {
+    "from": "from", "to": "to",
+    **{name: name for name in FACT_KEYS},
+    **{name.replace("_", "-"): name for name in FACT_KEYS if "_" in name},
+}
+"""Accepted record keys (besides ``id``) → the fact or field name they give."""
+
+
+# ------------------------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchResult:
+    """One output record: an assessment or an error, as JSON-ready data and as one line."""
+
+    line: int
+    data: dict[str, Any] | None
+    """The record as a dict (None for a full record serialised straight to ``text``)."""
+    text: str
+    """The record as one compact JSON line, without the newline."""
+    verdict: str | None = None
+    worst_possible: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.verdict is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data if self.data is not None else dict(json.loads(self.text))
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_dumps = _ENCODER.encode
+"""One compact JSON line: UTF-8 text kept, no spaces (as ``model_dump_json`` writes)."""
+
+
+def error_record(line: int, record_id: object, error: InputError) -> BatchResult:
+    data = {"line": line, "id": record_id, "error": error.to_dict()}
+    return BatchResult(line, data, _dumps(data))
+
+
+# ------------------------------------------------------------------------------- the core
+
+
+class BatchAssessor:
+    """Assesses batch records against one rule base, caching per drug pair.
+
+    ``today`` is the assessment date used for records that give ``stopped`` without ``on``.
+    ``as_data``: results carry the record as a dict too (for the Python API); the CLI needs
+    only the line.
+    """
+
+    def __init__(self, rulebase: RuleBase, *, detail: Detail | str = Detail.SUMMARY,
+                 today: dt.date | None = None, as_data: bool = False) -> None:
+        self.rulebase = rulebase
+        self.as_data = as_data
+        self.detail = Detail(detail)
+        self.today = today or dt.date.today()
+        self._index = name_index(rulebase)
+        self._names: dict[str, Resolved] = {}
+        self.verdicts: Counter[str] = Counter()
+        self.errors = 0
+        self.worst: Counter[str] = Counter()
+
+    # ---------------------------------------------------------------- entry points
+
+    def assess_line(self, text: str, line: int) -> BatchResult:
+        """One line (or array element) of input text → its result."""
+        if len(text) > MAX_RECORD_CHARS:
+            return self._count(error_record(line, None, InputError(
+                f"record is longer than {MAX_RECORD_CHARS} characters", code="too-long",
+                accepted=f"at most {MAX_RECORD_CHARS} characters per record")))
+        try:
+            record = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            return self._count(error_record(line, None, InputError(
+                f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
+        return self.assess_record(record, line)
+
+    def assess_record(self, record: object, line: int) -> BatchResult:
+        """One decoded record → its result (never raises for bad input)."""
+        record_id: object = None
+        try:
+            if not isinstance(record, dict):
+                raise InputError(f"a record must be a JSON object, not {_json_type(record)}",
+                                 code="not-an-object", accepted='{"from": …, "to": …, …}')
+            record_id = record.get("id")
+            if record_id is not None and (isinstance(record_id, bool)
+                                          or not isinstance(record_id, str | int)):
+                record_id = None
+                raise InputError("id must be a string or an integer", option="id",
+                                 accepted="a string or an integer")
+            return self._count(self._assess(record, record_id, line))
+        except InputError as exc:
+            return self._count(error_record(line, record_id, exc))
+
+    # ----------------------------------------------------------------- internals
+
+    def _count(self, result: BatchResult) -> BatchResult:
+        if result.verdict is None:
+            self.errors += 1
+        else:
+            self.verdicts[result.verdict] += 1
+            self.worst[result.worst_possible or result.verdict] += 1
+        return result
+
+    def _assess(self, record: dict[str, Any], record_id: object, line: int) -> BatchResult:
+        received = _received(record)
+        from_name, to_name = received.get("from"), received.get("to")
+        if from_name is None:
+            raise InputError("the record has no 'from' (the drug being stopped)",
+                             option="from", code="missing-field", accepted="a drug name")
+        if to_name is None:
+            raise InputError("the record has no 'to' (the drug being started)",
+                             option="to", code="missing-field", accepted="a drug name")
+        switch = Switch(self._resolve(from_name, "--from"), self._resolve(to_name, "--to"))
+        if switch.from_.drug.id == switch.to.drug.id:
+            raise InputError(f"from and to are both {switch.to.drug.id}: a switch needs two "
+                             "different drugs", option="to", code="same-drug")
+        facts = parse_facts({key: value for key, value in received.items()
+                             if key not in ("from", "to")}, today=self.today)
+        on = received.get("on")
+        assessed_on = parse_date(on, option="on") if isinstance(on, str) and on else self.today
+        assessment = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
+                            received=received).model_copy(update={"id": record_id})
+        output = summarize(assessment) if self.detail is Detail.SUMMARY else assessment
+        data = output.model_dump(mode="json", by_alias=True) if self.as_data else None
+        return BatchResult(line, data, output.model_dump_json(by_alias=True),
+                           assessment.verdict.value, assessment.worst_possible.value)
+
+    def _resolve(self, name: object, option: str) -> Resolved:
+        if not isinstance(name, str):
+            raise InputError(f"{option.lstrip('-')} must be a drug name (a string)",
+                             option=option, accepted="a generic name, brand or alias")
+        resolved = self._names.get(name)
+        if resolved is None:
+            resolved = self._index.resolve(name, option=option)
+            if len(self._names) < _NAME_CACHE_SIZE:
+                self._names[name] = resolved
+        return resolved
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def _received(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's input under canonical names: from, to, then each fact given (not null)."""
+    received: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "id":
+            continue
+        name = RECORD_KEYS.get(key)
+        if name is None:
+            raise _unknown_key(key)
+        if name in received:
+            raise InputError(f"{name!r} is given twice (as {key!r} too)", option=name,
+                             code="duplicate-key", accepted="each key once")
+        if value is None:
+            continue
+        if isinstance(value, dict | list):
+            raise InputError(f"{key!r} must be a string, number or boolean, not "
+                             f"{_json_type(value)}", option=name,
+                             accepted="a string, number or boolean")
+        received[name] = value
+    ordered: dict[str, Any] = {key: received.pop(key) for key in ("from", "to") if key in received}
+    ordered.update(received)
+    return ordered
+
+
+def _unknown_key(key: str) -> InputError:
+    known = ["id", *RECORD_KEYS]
+    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    hint = f" — did you mean {close[0]!r}?" if close else ""
+    return InputError(f"unknown key {key!r}{hint}", option=key, code="unknown-key",
+                      accepted=", ".join(["id", "from", "to", *FACT_KEYS]),
+                      suggestions=tuple(close))
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def read_records(stream: TextIO) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each non-blank record, streamed; arrays are detected.
+
+    For JSON Lines the number is the line's; for an array it is the element's position
+    (1-based). Text longer than ``MAX_RECORD_CHARS`` is returned truncated to one character
+    more than the limit (so that the caller reports it), never held whole.
+    """
+    number = 0
+    while True:
+        text = stream.readline(MAX_RECORD_CHARS + 1)
+        if not text:
+            return
+        number += 1
+        head = (text.lstrip("\ufeff") if number == 1 else text).lstrip()
+        if head:
+            break
+    if head.startswith("["):
+        yield from _array_records(head, stream)  # trailing text may be inside a string
+        return
+    _skip_rest(stream, text)
+    yield number, head.rstrip()
+    while True:
+        line, number = _read_line(stream, number)
+        if line is None:
+            return
+        stripped = line.strip()
+        if stripped:
+            yield number, stripped
+
+
+def _read_line(stream: TextIO, number: int) -> tuple[str | None, int]:
+    text = stream.readline(MAX_RECORD_CHARS + 1)
+    if not text:
+        return None, number
+    _skip_rest(stream, text)
+    return text, number + 1
+
+
+def _skip_rest(stream: TextIO, text: str) -> None:
+    """After a line cut at the limit, skip the rest of it without holding it."""
+    if len(text) > MAX_RECORD_CHARS and not text.endswith("\n"):
+        while True:
+            rest = stream.readline(MAX_RECORD_CHARS)
+            if not rest or rest.endswith("\n"):
+                break
+
+
+_OUTSIDE = re.compile(r'["{}\[\],]')
+_INSIDE = re.compile(r'["\\]')
+_CHUNK = 65_536
+
+
+def _array_records(head: str, stream: TextIO) -> Iterator[tuple[int, str]]:
+    """Split a JSON array into its elements' texts without decoding the whole array."""
+    depth = 0
+    in_string = escaped = False
+    parts: list[str] = []
+    size = 0
+    index = 0
+    chunk = head
+
+    def element() -> str:
+        text = "".join(parts)
+        return text if size <= MAX_RECORD_CHARS else text[:MAX_RECORD_CHARS + 1]
+
+    def add(piece: str) -> None:
+        nonlocal size
+        if size <= MAX_RECORD_CHARS:
+            parts.append(piece)
+        size += len(piece)
+
+    while chunk:
+        position, end = 0, len(chunk)
+        while position < end:
+            if in_string:
+                if escaped:
+                    add(chunk[position])
+                    position += 1
+                    escaped = False
+                    continue
+                match = _INSIDE.search(chunk, position)
+                if match is None:
+                    add(chunk[position:])
+                    break
+                at = match.start()
+                add(chunk[position:at + 1])
+                position = at + 1
+                if chunk[at] == "\\":
+                    escaped = True
+                else:
+                    in_string = False
+                continue
+            match = _OUTSIDE.search(chunk, position)
+            if match is None:
+                if depth >= 1:
+                    add(chunk[position:])
+                elif chunk[position:].strip():
+                    yield index + 1, "]" + chunk[position:].strip()  # trailing data: not JSON
+                    return
+                break
+            at = match.start()
+            char = chunk[at]
+            if depth == 0:
+                if char != "[" or chunk[position:at].strip():
+                    yield index + 1, chunk[position:].strip()[:MAX_RECORD_CHARS + 1]
+                    return
+                depth, position = 1, at + 1
+                continue
+            if char == "," and depth == 1:
+                add(chunk[position:at])
+                index += 1
+                yield index, element().strip()
+                parts, size, position = [], 0, at + 1
+                continue
+            if char in "]}" and depth == 1:
+                add(chunk[position:at])
+                text = element().strip()
+                if char == "]":
+                    if text or index > 0:
+                        index += 1
+                        yield index, text
+                    depth = 0
+                    tail = chunk[at + 1:] + stream.read(_CHUNK)
+                    while tail and not tail.strip():
+                        tail = stream.read(_CHUNK)
+                    if tail.strip():
+                        yield index + 1, "]" + tail.strip()[:MAX_RECORD_CHARS]
+                    return
+                parts, size = [char], 1  # a stray '}' at the top level: not JSON
+                position = at + 1
+                continue
+            add(chunk[position:at + 1])
+            if char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+            position = at + 1
+        chunk = stream.read(_CHUNK)
+    if depth >= 1:  # the array never closed
+        text = element().strip()
+        yield index + 1, text if text else "["
+
+
+# ------------------------------------------------------------------------------- the API
+
+
+def assess_many(rulebase: RuleBase, records: Iterable[object], *,
+                detail: Detail | str = Detail.SUMMARY,
+                today: dt.date | None = None) -> Iterator[dict[str, Any]]:
+    """Assess each record (a mapping as in a batch line, or a JSON text), lazily, in order.
+
+    Yields what ``switchadvisor batch`` writes, as dicts: a summary or full assessment, or an
+    error record ``{"line": N, "id": …, "error": {…}}`` (N counts records from 1). Never
+    raises for a bad record.
+    """
+    assessor = BatchAssessor(rulebase, detail=detail, today=today, as_data=True)
+    for number, record in enumerate(records, start=1):
+        if isinstance(record, str | bytes):
+            text = record.decode("utf-8", "replace") if isinstance(record, bytes) else record
+            yield assessor.assess_line(text.strip(), number).to_dict()
+        else:
+            yield assessor.assess_record(record, number).to_dict()
+
+
+__all__ = ["MAX_RECORD_CHARS", "RECORD_KEYS", "BatchAssessor", "BatchResult", "Detail",
+           "assess_many", "error_record", "read_records"]

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
 
 SCHEMA_VERSION = "2.0"
-"""1.1 (h10a): `detail`, `id` and `input` on the Assessment; the `Summary` record."""
+"""2.0: `detail`, `id` and `input` on the Assessment and the `Summary` record (additive);
+figures with `measure` and `statistic`, and an evidence `year` that may be null (a change)."""
 
 InputValue = str | bool | int | float
 """A raw input value as received (a CLI string, or a JSON scalar in a batch record)."""
@@ -241,7 +242,7 @@ class Assessment(_Out):
         return self.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
-# --------------------------------------------------------------- the summary record (h10a)
+# --------------------------------------------------------------------- the summary record
 
 
 class SummaryWashout(_Out):

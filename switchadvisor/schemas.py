@@ -139,29 +139,11 @@ def batch_error_schema() -> dict[str, Any]:
                    "object (without line and id) for a usage or input error.")
 
 
-# ---- slot for h10b: the CDS Hooks cards schema lives with the CDS Hooks renderer -------
 def cds_hooks_schema() -> dict[str, Any]:
-    """The CDS Hooks response schema, from ``switchadvisor.render.cds_hooks`` (h10b)."""
-    import importlib
+    """The CDS Hooks response schema, written from the specification beside the renderer."""
+    from switchadvisor.render.cds_hooks import cds_hooks_schema as build
 
-    try:
-        module = importlib.import_module("switchadvisor.render.cds_hooks")
-    except ModuleNotFoundError as exc:
-        if exc.name != "switchadvisor.render.cds_hooks":
-            raise
-        raise SchemaNotAvailable("cds-hooks") from None
-    build = getattr(module, "cds_hooks_schema", None)
-    if build is None:
-        raise SchemaNotAvailable("cds-hooks")
-    schema: dict[str, Any] = build()
-    return schema
-
-
-# ---- end of slot ------------------------------------------------------------------------
-
-
-class SchemaNotAvailable(LookupError):
-    """A registered schema whose module is not part of this build."""
+    return build()
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -179,14 +161,8 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 
 def available_schemas() -> dict[str, str]:
-    """Every schema this build can generate, name → canonical text."""
-    texts = {}
-    for name, build in SCHEMAS.items():
-        try:
-            texts[name] = schema_text(build())
-        except SchemaNotAvailable:
-            continue
-    return texts
+    """Every schema, name → canonical text."""
+    return {name: schema_text(build()) for name, build in SCHEMAS.items()}
 
 
 def sha256(text: str) -> str:

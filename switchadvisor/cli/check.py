@@ -65,14 +65,14 @@ def check(
     width: Annotated[Optional[int], typer.Option(
         metavar="COLUMNS", min=40, max=300,
         help="Text width in columns [default: the terminal's].")] = None,
-    # h9a: the card or the full view, and the pager
+    # the card or the full view, and the pager
     full: Annotated[bool, typer.Option(
         "--full", help="Text: everything — messages, reasoning, finding ids, full citations "
         "(the default is a one-screen card).")] = False,
     no_pager: Annotated[bool, typer.Option(
         "--no-pager", help="Never page long text output (it is paged only on a terminal, "
         "with $PAGER or less -FRX).")] = False,
-    # h9b (issue 9, pictures): --what-if and --export
+    # pictures: --what-if and --export
     what_if: Annotated[Optional[str], typer.Option(
         "--what-if", metavar="SPEC",
         help="FACT=FROM..TO:STEP: assess across a range of one fact and show where the "

@@ -185,3 +185,18 @@ def test_every_rendered_field_of_the_models_is_checked() -> None:
     assert {"title", "message", "summary", "basis", "reason", "finding", "source", "authors",
             "note", "holder", "version", "n_note", "section", "description"} <= RENDERED_KEYS
     assert not {"id", "url", "doi", "pmid", "when", "seen_at", "evidence"} & RENDERED_KEYS
+
+
+def test_no_finding_cites_a_label_read_only_in_a_review_table(
+        shipped_rulebase: RuleBase) -> None:
+    """Clinical review 2026-11-29: figures read in the Schweitzer 2021 review's tables are cited
+    to that review (kind review), not to a label entry whose text was never read."""
+    review_url = "pmc.ncbi.nlm.nih.gov/articles/PMC8217029"
+    via_review = {entry_id for entry_id, entry in shipped_rulebase.evidence.items()
+                  if entry.kind is EvidenceKind.LABEL and review_url in (entry.url or "")}
+    assert via_review  # the entries are kept for provenance
+    citing = [f"{finding_id} cites {entry_id}"
+              for finding_id, located in shipped_rulebase.findings.items()
+              for entry_id in (*located.finding.evidence, *located.finding.counter_evidence)
+              if entry_id in via_review]
+    assert citing == []

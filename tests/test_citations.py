@@ -199,4 +199,21 @@ def test_no_finding_cites_a_label_read_only_in_a_review_table(
               for finding_id, located in shipped_rulebase.findings.items()
               for entry_id in (*located.finding.evidence, *located.finding.counter_evidence)
               if entry_id in via_review]
+    parts = [*shipped_rulebase.classes.values(), *shipped_rulebase.drugs.values(),
+             *(rules.pathway for rules in shipped_rulebase.pathways.values())]
+    citing += [f"{where} cites {entry_id}" for part in parts
+               for where, entry_id in _cited_ids(part.model_dump(), "")
+               if entry_id in via_review]
     assert citing == []
+
+
+def _cited_ids(data: object, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("evidence", "counter_evidence") and isinstance(value, list):
+                yield from ((f"{where}.{key}", item) for item in value if isinstance(item, str))
+            else:
+                yield from _cited_ids(value, f"{where}.{key}")
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _cited_ids(item, f"{where}[{index}]")

@@ -46,6 +46,7 @@ BANNED_PHRASES: tuple[tuple[str, str], ...] = (
      "the label version in `version`"),
     (r"\bresults were not read\b", "a note about what was read"),
     (r"\btext (?:seen|read)\b", "a note about what was read"),
+    (r"\bsummary (?:seen|read)\b", "a note about what was read"),
     (r"\bwas not seen\b", "a note about what was read"),
     (r"\bonly (?:its|the) (?:introduction|abstract) was (?:seen|read)\b",
      "a note about what was read"),

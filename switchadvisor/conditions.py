@@ -550,6 +550,8 @@ def _compare_values(left: Value, op: str, right: Value) -> bool:
 def _duration_text(literal: Literal_) -> str | None:
     if literal.text is None or not isinstance(literal.value, float):
         return None
+    if literal.text.rstrip().endswith(("week", "weeks")):
+        return literal.text  # already in weeks: "8 weeks", not "8 weeks (8 weeks)"
     return f"{literal.text} ({timeunits.format_weeks(literal.value)} weeks)"
 
 

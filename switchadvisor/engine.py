@@ -236,7 +236,10 @@ def assess(
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
     layers = _compose(rulebase, from_drug, to_drug)
     rules = [rule for _, rules in layers for rule in rules]
-    superseding = {target: rule.finding.id for rule in rules for target in rule.finding.supersedes}
+    superseding: dict[str, list[str]] = {}
+    for rule in rules:
+        for target in rule.finding.supersedes:
+            superseding.setdefault(target, []).append(rule.finding.id)
 
     fired: list[FiredFinding] = []
     not_evaluated: list[NotEvaluated] = []
@@ -246,9 +249,14 @@ def assess(
         finding = rule.finding
         if finding.id in superseding:
             superseded.append(Superseded(id=finding.id, title=finding.title, layer=rule.layer,
-                                         by=superseding[finding.id]))
+                                         by=superseding[finding.id][0]))
             continue
         _evaluate_rule(rule, context, fired, not_evaluated, not_fired)
+    # Several specific findings can replace one general finding (e.g. two gap bands): name the
+    # one that fired, if any, rather than one that did not apply to these facts.
+    fired_ids = {item.id for item in fired}
+    superseded = [item.model_copy(update={"by": next(
+        (by for by in superseding[item.id] if by in fired_ids), item.by)}) for item in superseded]
 
     # Most severe first; within a level, the layer order (specific before general) stays.
     fired.sort(key=lambda item: -item.severity.rank)

@@ -237,7 +237,8 @@ def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
     number = float(match.group("number"))
     unit = _UNIT_LETTER[(match.group("unit") or "w").lower()[0]]
     weeks = timeunits.to_weeks(number, unit)
-    read = f"{number:g} {unit}s" + ("" if unit == "week" else f" = {weeks:.1f} weeks")
+    unit_text = unit if number == 1 else f"{unit}s"  # "1 week", "1 month", not "1 weeks"
+    read = f"{number:g} {unit_text}" + ("" if unit == "week" else f" = {weeks:.1f} weeks")
     if not math.isfinite(weeks) or weeks < 0 or weeks > MAX_WEEKS:
         raise InputError(f"{option}: {raw!r} is out of range", option=option,
                          accepted=accepted)

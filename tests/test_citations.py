@@ -100,7 +100,7 @@ HOLDERS = [
     ("ponvory-us-5", "Vanda Pharmaceuticals Inc."),
     ("mavenclad-us-boxed", "EMD Serono, Inc."),
     ("mayzent-us-5.11", "Novartis Pharmaceuticals Corporation"),
-    ("ocrevus-us-12.2", "Genentech, Inc."),
+    ("ocrevus-us-4", "Genentech, Inc."),
 ]
 
 
@@ -185,3 +185,36 @@ def test_every_rendered_field_of_the_models_is_checked() -> None:
     assert {"title", "message", "summary", "basis", "reason", "finding", "source", "authors",
             "note", "holder", "version", "n_note", "section", "description"} <= RENDERED_KEYS
     assert not {"id", "url", "doi", "pmid", "when", "seen_at", "evidence"} & RENDERED_KEYS
+
+
+def test_no_finding_cites_a_label_read_only_in_a_review_table(
+        shipped_rulebase: RuleBase) -> None:
+    """Clinical review 2026-11-29: figures read in the Schweitzer 2021 review's tables are cited
+    to that review (kind review), not to a label entry whose text was never read."""
+    review_url = "pmc.ncbi.nlm.nih.gov/articles/PMC8217029"
+    via_review = {entry_id for entry_id, entry in shipped_rulebase.evidence.items()
+                  if entry.kind is EvidenceKind.LABEL and review_url in (entry.url or "")}
+    assert "schweitzer2021" in shipped_rulebase.evidence
+    assert via_review == set()  # such a label entry would be cited as label text
+    citing = [f"{finding_id} cites {entry_id}"
+              for finding_id, located in shipped_rulebase.findings.items()
+              for entry_id in (*located.finding.evidence, *located.finding.counter_evidence)
+              if entry_id in via_review]
+    parts = [*shipped_rulebase.classes.values(), *shipped_rulebase.drugs.values(),
+             *(rules.pathway for rules in shipped_rulebase.pathways.values())]
+    citing += [f"{where} cites {entry_id}" for part in parts
+               for where, entry_id in _cited_ids(part.model_dump(), "")
+               if entry_id in via_review]
+    assert citing == []
+
+
+def _cited_ids(data: object, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("evidence", "counter_evidence") and isinstance(value, list):
+                yield from ((f"{where}.{key}", item) for item in value if isinstance(item, str))
+            else:
+                yield from _cited_ids(value, f"{where}.{key}")
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _cited_ids(item, f"{where}[{index}]")

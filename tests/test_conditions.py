@@ -373,6 +373,12 @@ RESIDUALS = [
                  "disease_activity is active or highly-active", id="membership"),
     pytest.param("weeks_since_stop < from.elimination.max", {}, ("weeks_since_stop",),
                  "weeks_since_stop < 12 weeks", id="rule-base-figure-substituted"),
+    pytest.param("weeks_since_stop < 2 months", {}, ("weeks_since_stop",),
+                 "weeks_since_stop < 2 months (8.7 weeks)", id="months-with-weeks-beside"),
+    pytest.param("weeks_since_stop < 1 week", {}, ("weeks_since_stop",),
+                 "weeks_since_stop < 1 week", id="weeks-not-repeated-singular"),
+    pytest.param("weeks_since_stop > 8 weeks", {}, ("weeks_since_stop",),
+                 "weeks_since_stop > 8 weeks", id="weeks-not-repeated"),
 ]
 
 

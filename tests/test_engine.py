@@ -197,3 +197,20 @@ def test_public_api_errors(mini_rulebase: RuleBase, args: tuple[str, ...],
                            kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(InputError, match=message):
         assess(mini_rulebase, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "by"),
+    [
+        pytest.param("10", "natalizumab-to-fingolimod-gap-8-to-12-weeks", id="8-to-12-fired"),
+        pytest.param("14", "natalizumab-to-fingolimod-gap-over-12-weeks", id="over-12-fired"),
+    ],
+)
+def test_superseded_names_the_specific_finding_that_fired(shipped_rulebase: RuleBase,
+                                                          weeks: str, by: str) -> None:
+    """Clinical review 2026-11-29: at 10 weeks after natalizumab the general long-gap finding
+    was said to be replaced by the over-12-weeks finding, which had not fired."""
+    result = check(shipped_rulebase, "natalizumab", "fingolimod", weeks_since_stop=weeks)
+    replaced = {item.id: item.by for item in result.superseded}
+    assert replaced["natalizumab-after-stop-long-gap"] == by
+    assert by in {item.id for item in result.findings}

@@ -111,6 +111,8 @@ WEEKS = [
     pytest.param(0, 0.0, "0 weeks", id="zero-number"),
     pytest.param(6.5, 6.5, "6.5 weeks", id="float-number"),
     pytest.param("520", 520.0, "520 weeks", id="upper-bound"),
+    pytest.param("1", 1.0, "1 week", id="one-week-singular"),
+    pytest.param("1 month", 365.25 / 12 / 7, "1 month = 4.3 weeks", id="one-month-singular"),
 ]
 
 

@@ -198,7 +198,8 @@ def options(
         if output_format is ViewFormat.JSON:
             out.write(ranking.to_json())
             return
-        show(lambda columns, plain: render.build(ranking, plain=plain), file=out, width=width)
+        show(lambda columns, plain: render.build(ranking, plain=plain, width=columns), file=out,
+             width=width)
 
 
 @app.command()

@@ -223,6 +223,11 @@ def _options(groups: Sequence[Sequence[str]]) -> list[str]:
     return list(seen)
 
 
+def short_options(options: Sequence[str]) -> list[str]:
+    """Options as the card names them: "--weeks-since-stop", "--[no-]pregnancy-planned"."""
+    return _short(options)
+
+
 def _short(options: Sequence[str]) -> list[str]:
     """Options without their asides: "--weeks-since-stop (or --stopped)" → the option, and
     a flag's two forms in the usual short notation: "--[no-]pregnancy-planned"."""

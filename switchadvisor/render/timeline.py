@@ -377,7 +377,7 @@ def build(assessment: Assessment, *, width: int, plain: bool) -> RenderableType:
     return Group(*lines)
 
 
-_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "×": "x", "µ": "u", "⁹": "9",
+_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "×": "x", "µ": "u", "⁹": "^9",
                         "≤": "<=", "≥": ">=", "·": "-", "…": "...", "’": "'", "‘": "'",
                         "“": '"', "”": '"', "α": "a", "β": "b"})
 

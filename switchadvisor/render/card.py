@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
 
@@ -30,10 +31,14 @@ from switchadvisor.render.console import (
     plain,
     severity_label,
 )
+from switchadvisor.render.timeline import in_words
 from switchadvisor.rulebase import Severity
 
 LABEL_WIDTH = 9
 """Width of the left-hand labels ("Facts", "Washout", …)."""
+
+MAX_WIDTH = 100
+"""The card is read across: wider than this, its columns drift apart (the rest stays blank)."""
 
 SOURCE_LINES = 2
 """At most this many lines of compact references; the rest are counted (all in --full)."""
@@ -43,7 +48,8 @@ KIND_WORDS = {"case-series": "case series", "case-report": "case report",
 
 
 def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
-    """The card for ``assessment``; ``width`` decides how many sources fit their lines."""
+    """The card for ``assessment`` at ``width`` columns (at most MAX_WIDTH)."""
+    width = min(width, MAX_WIDTH)
     parts: list[RenderableType] = [_header(assessment, width), Text("")]
     facts = _facts(assessment, width - LABEL_WIDTH - 2)
     parts.append(_labelled([("Facts", facts), ("Washout", _washout(assessment))]))
@@ -66,10 +72,10 @@ def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
         tail.append(("Sources", _sources(assessment.evidence, width - LABEL_WIDTH - 2)))
     if tail:
         parts.append(_labelled(tail))
-    parts.append(Text("--full for the reasoning and full citations · "
-                      "switchadvisor explain ID for one source", style="dim"))
+    parts.append(Text("--full: the reasoning and full citations · "
+                      "switchadvisor explain ID: one source", style="dim"))
     parts.append(Text(_short_disclaimer(assessment.disclaimer), style="italic"))
-    return Group(*parts)
+    return Constrain(Group(*parts), width)
 
 
 def render_card_plain(assessment: Assessment, width: int = 100) -> str:
@@ -103,7 +109,7 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
     off_label = [ref.name for ref in (switch.from_, switch.to) if ref.off_label]
     if off_label:
         classes.append(f" ({' and '.join(off_label)}: off-label in MS)", style="yellow")
-    lines: list[RenderableType] = [grid, classes]
+    lines: list[RenderableType] = [grid, _hanging(classes, width)]
     if stale_line is not None:
         lines.append(stale_line)
     if assessment.worst_possible.rank > assessment.verdict.rank:
@@ -112,8 +118,23 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
         could = Text("Could still be ", style="bold")
         could.append_text(severity_label(assessment.worst_possible))
         could.append(f" — decided by {' · '.join(_short(deciders))}")
-        lines.append(could)
+        lines.append(_hanging(could, width))
     return Group(*lines)
+
+
+def _hanging(text: Text, width: int, indent: int = 2) -> Text:
+    """``text`` wrapped at ``width``, its continuation lines indented (styles kept)."""
+    if len(text) <= width:
+        return text
+    console = Console(width=width)
+    lines = list(text.wrap(console, width))
+    first = lines[0]
+    rest = list(Text(" ").join(lines[1:]).wrap(console, width - indent))
+    result = first.copy()
+    for line in rest:
+        result.append("\n" + " " * indent)
+        result.append_text(line)
+    return result
 
 
 def _heading(title: str) -> Text:
@@ -174,7 +195,7 @@ def _fact(fact: FactReading) -> Text:
 
 def _washout(assessment: Assessment) -> Text:
     washout = assessment.washout
-    stopped = assessment.switch.from_.name
+    stopped = in_words(assessment.switch.from_.name)
     if washout is None:
         return Text(f"no pathway gives a window; see the figures for {stopped} (--full)",
                     style="dim")
@@ -185,7 +206,8 @@ def _washout(assessment: Assessment) -> Text:
         window = f"up to {high.text}" if high else f"at least {low.text}"  # type: ignore[union-attr]
     else:
         window = "no fixed window"
-    text = Text(f"start {assessment.switch.to.name} {window} after the last {stopped} dose")
+    text = Text(f"start {in_words(assessment.switch.to.name)} {window} after the last {stopped} "
+                "dose")
     sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
     if sources:
         text.append(f" ({'; '.join(sources)})", style="dim")

@@ -162,7 +162,7 @@ def matrix(
             return
         show(lambda columns, plain: render.build(grid, width=columns, plain=plain,
                                                  class_names=names),
-             file=out, width=width, minimum=100)
+             file=out, width=width)
 
 
 @app.command()

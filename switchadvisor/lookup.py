@@ -41,7 +41,7 @@ PATIENT_WORDS = {
     "pregnancy_planned": "a planned pregnancy",
     "jcv": "anti-JCV antibody status",
 }
-BOUND_WORDS = {"min": "shortest", "median": "median", "max": "longest"}
+BOUND_WORDS = {"min": "shortest", "median": "median", "max": "longest", "upper": "longest"}
 
 
 # ----------------------------------------------------------------------------- the data

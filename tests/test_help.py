@@ -165,7 +165,7 @@ def test_card_is_the_default_and_full_prints_the_ids(run_cli: RunCli) -> None:
     assert card.exit_code == full.exit_code == ExitCode.OK
     assert "fingolimod-to-alemtuzumab-escape" not in card.stdout
     assert "fingolimod-to-alemtuzumab-escape" in full.stdout
-    assert "--full for the reasoning" in card.stdout
+    assert "--full: the reasoning" in card.stdout
     assert len(card.stdout.splitlines()) < len(full.stdout.splitlines())
 
 

@@ -95,10 +95,10 @@ def show(draw: Callable[[int, bool], RenderableType], *, file: TextIO,
 
 @app.command(short_help="Draw the weeks after the last dose, and where the person stands.",
              epilog=examples(
-                 "switchadvisor timeline --from fingolimod --to cladribine \\\n"
-                 "      --weeks-since-stop 7.7",
-                 "switchadvisor timeline --from natalizumab --to ocrelizumab \\\n"
-                 "      --export timeline.svg"))
+                 "switchadvisor timeline --from fingolimod \\\n"
+                 "      --to cladribine --weeks-since-stop 7.7",
+                 "switchadvisor timeline --from natalizumab \\\n"
+                 "      --to ocrelizumab --export timeline.svg"))
 def timeline(
     from_: FromOption, to: ToOption,
     lymphocytes: Lymphocytes = None, lymphocytes_lln: LymphocytesLln = None,

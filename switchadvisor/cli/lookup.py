@@ -154,22 +154,10 @@ def _drug_json(row: DrugRow) -> dict[str, Any]:
     return data
 
 
-FIGURE_LABELS = {
-    "elimination": "still present",
-    "lymphocyte_recovery": "lymphocytes recovered",
-    "b_cell_repletion": "B cells repleted",
-    "cd4_recovery": "CD4 T cells recovered",
-    "plasma_level": "plasma below threshold",
-    "rebound_onset": "rebound onset",
-    "raised_counts": "raised counts normalised",
-}
-"""A drug's figures in a few words each (``explain`` gives what each one measures in full)."""
-
-
 def figure_lines(figures: Sequence[Any]) -> list[tuple[str, str, list[str]]]:
     """Each figure name a drug has, in the rule base's order: its label, every figure of that
     name with its statistic ("median 72 weeks; 90% by 2.5 years"), and the sources."""
-    from switchadvisor.lookup import figure_text
+    from switchadvisor.lookup import FIGURE_LABELS, figure_text
 
     names = list(dict.fromkeys(figure.name for figure in figures if figure.text))
     return [(FIGURE_LABELS.get(name, name.replace("_", " ")), figure_text(figures, name),
@@ -348,6 +336,7 @@ def _bound_words(bound: object) -> str:
 def _drug(info: DrugInfo) -> RenderableType:
     from rich.console import Group
 
+    from switchadvisor.lookup import FIGURE_LABELS
     from switchadvisor.rulebase.models import FIGURE_WORDS, IMMUNE_EFFECT
 
     drug = info.drug

@@ -272,12 +272,19 @@ def _washout(assessment: Assessment) -> RenderableType:
 
 
 def _figures(assessment: Assessment) -> RenderableType:
+    """Each figure name once, with every figure of that name and its statistic ("rebound
+    onset: usually within 12 weeks; up to 24 weeks")."""
+    from switchadvisor.lookup import FIGURE_LABELS, figure_text
+
     rows = []
-    for figure in assessment.figures:
-        content = Text(figure.text, style="dim" if not figure.evidence else "")
-        if figure.evidence:
-            content.append(f" [{', '.join(figure.evidence)}]", style="dim")
-        rows.append((Text(f"  {figure.name.replace('_', ' ')}:"), content))
+    for name in dict.fromkeys(figure.name for figure in assessment.figures):
+        figures = [figure for figure in assessment.figures if figure.name == name]
+        evidence = list(dict.fromkeys(ref for figure in figures for ref in figure.evidence))
+        content = Text(figure_text(figures, name), style="" if evidence else "dim")
+        if evidence:
+            content.append(f" [{', '.join(evidence)}]", style="dim")
+        label = FIGURE_LABELS.get(name, name.replace("_", " "))
+        rows.append((Text(f"  {label}:"), content))
     return Group(Text(f"\nAfter stopping {assessment.switch.from_.name}:", style="bold"),
                  _list(rows))
 

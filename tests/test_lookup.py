@@ -197,3 +197,20 @@ def test_drugs_command_json(run_cli: RunCli) -> None:
     assert fingolimod["brands"] == ["Gilenya"]
     assert {"name": "elimination", "text": "up to 2 months"}.items() <= next(
         figure for figure in fingolimod["figures"] if figure["name"] == "elimination").items()
+
+
+def test_evidence_lines_that_wrap_keep_an_indent(run_cli: RunCli) -> None:
+    """A source's line wraps to the right of the identifiers under it, never at the margin
+    where the next source's id starts."""
+    result = run_cli("evidence", "--width", "60", "--no-pager")
+    assert result.exit_code == ExitCode.OK, result
+    known = {row.id for row in evidence_rows(_shipped())}
+    for line in result.stdout.splitlines()[2:]:
+        if not line.startswith(" "):
+            assert line.split(" · ", 1)[0] in known, line  # only an id starts at the margin
+
+
+def _shipped() -> RuleBase:
+    from switchadvisor.rulebase import load_rulebase
+
+    return load_rulebase()

@@ -202,6 +202,8 @@ def _evidence_table(rows: Sequence[EvidenceRow]) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
+    from switchadvisor.render.console import Hanging
+
     parts: list[RenderableType] = [
         Text(f"Evidence ({len(rows)} sources)", style="bold"),
         Text("id · kind n · first author year · journal / DOI · PMID or URL", style="dim"),
@@ -214,7 +216,7 @@ def _evidence_table(rows: Sequence[EvidenceRow]) -> RenderableType:
         line.append(f" · {row.first_author} {row.year or 'n.d.'} · {row.journal}")
         ids = [f"doi:{row.doi}" if row.doi else "", f"PMID {row.pmid}" if row.pmid else ""]
         shown = " · ".join(item for item in ids if item) or (row.url or "")
-        parts.append(line)
+        parts.append(Hanging(line, 4))  # wrapped lines stay to the right of the identifiers
         parts.append(Text(f"  {shown}", style="dim", no_wrap=True, overflow="ignore"))
     return Group(*parts)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
@@ -28,6 +28,7 @@ from switchadvisor.render.console import (
     POSITION_WORDS,
     SEVERITY_STYLE,
     fact_label,
+    hanging,
     plain,
     severity_label,
 )
@@ -109,7 +110,7 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
     off_label = [ref.name for ref in (switch.from_, switch.to) if ref.off_label]
     if off_label:
         classes.append(f" ({' and '.join(off_label)}: off-label in MS)", style="yellow")
-    lines: list[RenderableType] = [grid, _hanging(classes, width)]
+    lines: list[RenderableType] = [grid, hanging(classes, width)]
     if stale_line is not None:
         lines.append(stale_line)
     if assessment.worst_possible.rank > assessment.verdict.rank:
@@ -118,23 +119,8 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
         could = Text("Could still be ", style="bold")
         could.append_text(severity_label(assessment.worst_possible))
         could.append(f" — decided by {' · '.join(_short(deciders))}")
-        lines.append(_hanging(could, width))
+        lines.append(hanging(could, width))
     return Group(*lines)
-
-
-def _hanging(text: Text, width: int, indent: int = 2) -> Text:
-    """``text`` wrapped at ``width``, its continuation lines indented (styles kept)."""
-    if len(text) <= width:
-        return text
-    console = Console(width=width)
-    lines = list(text.wrap(console, width))
-    first = lines[0]
-    rest = list(Text(" ").join(lines[1:]).wrap(console, width - indent))
-    result = first.copy()
-    for line in rest:
-        result.append("\n" + " " * indent)
-        result.append_text(line)
-    return result
 
 
 def _heading(title: str) -> Text:

@@ -16,7 +16,7 @@ import subprocess
 from typing import IO, TextIO
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -158,6 +158,32 @@ def plain(renderable: RenderableType, width: int) -> str:
 def render_plain(assessment: Assessment, width: int = 100) -> str:
     """The full text output without colour (for tests and docs)."""
     return plain(build(assessment), width)
+
+
+def hanging(text: Text, width: int, indent: int = 2) -> Text:
+    """``text`` wrapped at ``width``, its continuation lines indented (styles kept)."""
+    if len(text) <= width:
+        return text
+    console = Console(width=width)
+    lines = list(text.wrap(console, width))
+    first = lines[0]
+    rest = list(Text(" ").join(lines[1:]).wrap(console, width - indent))
+    result = first.copy()
+    for line in rest:
+        result.append("\n" + " " * indent)
+        result.append_text(line)
+    return result
+
+
+class Hanging:
+    """A Text wrapped at the width it is given, continuation lines indented."""
+
+    def __init__(self, text: Text, indent: int = 2) -> None:
+        self.text = text
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield hanging(self.text, options.max_width, self.indent)
 
 
 def severity_label(severity: Severity) -> Text:

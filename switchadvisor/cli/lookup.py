@@ -206,7 +206,8 @@ def _evidence_table(rows: Sequence[EvidenceRow]) -> RenderableType:
 
     parts: list[RenderableType] = [
         Text(f"Evidence ({len(rows)} sources)", style="bold"),
-        Text("id · kind n · first author year · journal / DOI · PMID or URL", style="dim"),
+        Hanging(Text("id · kind n · first author year · journal / DOI · PMID or URL",
+                     style="dim")),
     ]
     for row in rows:
         line = Text()

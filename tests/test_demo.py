@@ -51,3 +51,16 @@ def test_demo_with_a_rule_base_without_the_switches_is_a_usage_error(run_cli: Ru
     assert result.exit_code in (ExitCode.OK, ExitCode.USAGE), result
     if result.exit_code == ExitCode.USAGE:
         assert "--rules" in result.stderr
+
+
+def test_in_colour_only_the_id_of_a_quote_is_bold(shipped_rulebase: RuleBase) -> None:
+    from rich.text import Text
+
+    from switchadvisor.render.demo import _quotes
+
+    step = demo_steps(shipped_rulebase)[0]
+    quote = _quotes(step.studies, "none", plain=False)[0]
+    text = quote.renderable  # type: ignore[attr-defined]
+    assert isinstance(text, Text) and text.style == ""
+    bold = [text.plain[span.start:span.end] for span in text.spans if span.style == "bold"]
+    assert bold == [step.studies[0].entry.id]

@@ -63,7 +63,8 @@ def _quotes(items: tuple[Cited, ...], none: str, plain: bool) -> list[Renderable
     quotes: list[RenderableType] = []
     for item in items:
         entry = item.entry
-        head = Text(entry.id, style="" if plain else "bold")
+        head = Text()
+        head.append(entry.id, style="" if plain else "bold")  # the id only, not the quote
         size = f", n={entry.n}" if entry.n else ""
         side = ("; argues against one finding, supports another" if item.against
                 and item.supports else "; argues against" if item.against else "")

@@ -110,3 +110,12 @@ def test_at_80_columns_the_grid_drops_the_question_mark_and_still_fits(
         " ".join(lines).split())
     wide = render_plain(matrix, width=100)
     assert "W?C*" in wide and "IW, IC, WC" not in wide  # 100 columns keep the full notation
+
+
+def test_the_title_names_the_facts_in_words(shipped_rulebase: RuleBase) -> None:
+    matrix = build_matrix(shipped_rulebase, parse_facts({"weeks_since_stop": "10"}),
+                          by_class=False)
+    lines = render_plain(matrix, width=80).splitlines()
+    title = " ".join(line.strip() for line in lines[:2])
+    assert "facts: since the last dose: 10 weeks" in title and "weeks_since_stop" not in title
+    assert lines[1].startswith("  ")  # the wrapped title keeps an indent

@@ -16,6 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from switchadvisor.matrix import Matrix, MatrixCell
+from switchadvisor.render.console import fact_label
 from switchadvisor.render.timeline import to_ascii
 from switchadvisor.rulebase import Severity
 
@@ -57,10 +58,12 @@ def build(matrix: Matrix, *, width: int, plain: bool,
         label -= 1
     bar = "|" if plain else "│"
     lines: list[Text] = []
-    facts = ", ".join(f"{fact.name} {fact.read_as}" for fact in matrix.facts)
-    lines.append(Text("Verdict of every switch: rows = drug stopped, columns = drug started "
-                      f"({'facts: ' + facts if facts else 'no facts given'})",
-                      style="" if plain else "bold"))
+    facts = "; ".join(f"{fact_label(fact.name)}: {fact.read_as}" for fact in matrix.facts)
+    title = ("Verdict of every switch: rows = drug stopped, columns = drug started "
+             f"({'facts: ' + facts if facts else 'no facts given'})")
+    lines += [Text(part, style="" if plain else "bold")
+              for part in textwrap.wrap(title, width, subsequent_indent="  ",
+                                        break_on_hyphens=False)]
     groups = _groups(matrix)
     header = Text(" " * label)
     for index, drug_id in enumerate(matrix.columns):

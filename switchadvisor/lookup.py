@@ -41,7 +41,7 @@ PATIENT_WORDS = {
     "pregnancy_planned": "a planned pregnancy",
     "jcv": "anti-JCV antibody status",
 }
-BOUND_WORDS = {"min": "shortest", "median": "median", "max": "longest"}
+BOUND_WORDS = {"min": "shortest", "median": "median", "max": "longest", "upper": "longest"}
 
 
 # ----------------------------------------------------------------------------- the data
@@ -356,6 +356,18 @@ def drug_figures(rulebase: RuleBase, drug_id: str) -> list[Figure]:
     return [figure for figure in assessment.figures if figure.drug == drug_id]
 
 
+FIGURE_LABELS = {
+    "elimination": "still present",
+    "lymphocyte_recovery": "lymphocytes recovered",
+    "b_cell_repletion": "B cells repleted",
+    "cd4_recovery": "CD4 T cells recovered",
+    "plasma_level": "plasma below threshold",
+    "rebound_onset": "rebound onset",
+    "raised_counts": "raised counts normalised",
+}
+"""A drug's figures in a few words each (``explain`` gives what each one measures in full)."""
+
+
 def figure_text(figures: Sequence[Figure], name: str) -> str:
     """Every figure of that name, with its statistic ("median 72 weeks; 80% by 12 months"),
     or "no verified figure"."""
@@ -430,6 +442,7 @@ def _drug_evidence(rulebase: RuleBase, drug: Drug) -> list[str]:
 
 
 __all__ = [
-    "DrugInfo", "DrugRow", "EvidenceInfo", "EvidenceRow", "Explained", "FindingInfo",
-    "PathwayInfo", "drug_figures", "drug_rows", "evidence_rows", "explain", "figure_text",
+    "FIGURE_LABELS", "DrugInfo", "DrugRow", "EvidenceInfo", "EvidenceRow", "Explained",
+    "FindingInfo", "PathwayInfo", "drug_figures", "drug_rows", "evidence_rows", "explain",
+    "figure_text",
 ]

@@ -31,13 +31,17 @@ def test_every_quote_is_an_evidence_entrys_finding(shipped_rulebase: RuleBase,
     assert [(s.assessment.switch.from_.id, s.assessment.switch.to.id) for s in steps] == list(
         HEADLINE)
     assert any(step.signals for step in steps) and all(step.studies for step in steps)
-    output = " ".join(run_cli("demo", "--no-pause", "--width", "300").stdout.split())
+    from switchadvisor.render.timeline import to_ascii
+
+    plain = run_cli("demo", "--no-pause", "--width", "300").stdout
+    assert plain.isascii()  # without colour, plain ASCII throughout (the quotes too)
+    output = " ".join(plain.split())
     for step in steps:
         for cited in (*step.signals, *step.studies):
             entry = shipped_rulebase.evidence[cited.entry.id]
             assert cited.entry.finding == " ".join(entry.finding.split())
             assert re.search(re.escape(entry.id) + r" \([^)]*\): " + re.escape(
-                cited.entry.finding), output), entry.id
+                to_ascii(cited.entry.finding)), output), entry.id
 
 
 def test_demo_with_a_rule_base_without_the_switches_is_a_usage_error(run_cli: RunCli) -> None:
@@ -47,3 +51,16 @@ def test_demo_with_a_rule_base_without_the_switches_is_a_usage_error(run_cli: Ru
     assert result.exit_code in (ExitCode.OK, ExitCode.USAGE), result
     if result.exit_code == ExitCode.USAGE:
         assert "--rules" in result.stderr
+
+
+def test_in_colour_only_the_id_of_a_quote_is_bold(shipped_rulebase: RuleBase) -> None:
+    from rich.text import Text
+
+    from switchadvisor.render.demo import _quotes
+
+    step = demo_steps(shipped_rulebase)[0]
+    quote = _quotes(step.studies, "none", plain=False)[0]
+    text = quote.renderable  # type: ignore[attr-defined]
+    assert isinstance(text, Text) and text.style == ""
+    bold = [text.plain[span.start:span.end] for span in text.spans if span.style == "bold"]
+    assert bold == [step.studies[0].entry.id]

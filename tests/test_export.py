@@ -65,6 +65,17 @@ def test_svg_needs_no_other_file(run_cli: RunCli, tmp_path: Path) -> None:
     assert "@font-face" not in svg and "<image" not in svg
 
 
+def test_svg_keeps_the_leading_spaces_that_place_a_chart(run_cli: RunCli,
+                                                        tmp_path: Path) -> None:
+    """A marker's column is set by the spaces before it; the SVG asks viewers to keep them
+    (librsvg, hence image previews, trims leading no-break spaces otherwise)."""
+    target = tmp_path / "timeline.svg"
+    result = run_cli(*COMMANDS["timeline"], "--width", "80", "--export", str(target))
+    assert result.exit_code == ExitCode.OK, result
+    root = ET.parse(target).getroot()
+    assert root.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
 @pytest.mark.parametrize("name", ["out.pdf", "out", "out.svg.txt"])
 def test_unknown_extension_exits_2_and_writes_nothing(run_cli: RunCli, tmp_path: Path,
                                                        name: str) -> None:

@@ -165,7 +165,7 @@ def test_card_is_the_default_and_full_prints_the_ids(run_cli: RunCli) -> None:
     assert card.exit_code == full.exit_code == ExitCode.OK
     assert "fingolimod-to-alemtuzumab-escape" not in card.stdout
     assert "fingolimod-to-alemtuzumab-escape" in full.stdout
-    assert "--full for the reasoning" in card.stdout
+    assert "--full: the reasoning" in card.stdout
     assert len(card.stdout.splitlines()) < len(full.stdout.splitlines())
 
 
@@ -178,3 +178,27 @@ def test_completion_script_is_available() -> None:
         capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert "_SWITCHADVISOR_COMPLETE=complete_bash" in completed.stdout
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("path", [(), ("rules",)], ids=["root", "rules"])
+def test_command_lists_give_whole_summaries(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch,
+                                            width: int, path: tuple[str, ...]) -> None:
+    """Each command's summary ends its sentence; none is cut with "..."."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = run_cli(*path, "--help").stdout
+    commands = text.split("Commands:", 1)[1].split("Examples:", 1)[0]
+    assert "..." not in commands
+    assert "Assess many switches" not in commands or "in order, streamed." in " ".join(
+        commands.split())
+
+
+@pytest.mark.parametrize("command", ["timeline", "matrix", "options", "demo"])
+def test_picture_examples_keep_option_names_whole(run_cli: RunCli,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  command: str) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    text = run_cli(command, "--help").stdout
+    examples = text.split("Examples:", 1)[1]
+    assert "--weeks-since-\n" not in examples and "<int range>" not in text
+    assert text.index("Options:") < text.index("Examples:")  # after the options, as elsewhere

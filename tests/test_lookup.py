@@ -152,9 +152,43 @@ def test_evidence_command_bad_kind_exits_2(run_cli: RunCli) -> None:
 def test_drugs_command_has_a_header_and_figures(run_cli: RunCli) -> None:
     result = run_cli("drugs", "--width", "100", *MINI)
     assert result.exit_code == ExitCode.OK, result
-    assert "Drug" in result.stdout and "Elimination" in result.stdout
-    assert "up to 2 months" in result.stdout
+    assert "Drug (brands)" in result.stdout and "Figures after the last dose" in result.stdout
+    assert "still present: up to 2 months" in result.stdout
     assert "no verified figure" in result.stdout
+
+
+def test_drugs_shows_every_figure_with_its_statistic(run_cli: RunCli) -> None:
+    result = run_cli("drugs", "--width", "200")
+    assert result.exit_code == ExitCode.OK, result
+    text = result.stdout
+    for words in ("B cells repleted: median 72 weeks; 90% by 2.5 years",  # ocrelizumab
+                  "B cells repleted: median 24.6 weeks",  # ofatumumab
+                  "lymphocytes recovered: 40% by 6 months; 80% by 12 months",  # alemtuzumab
+                  "raised counts normalised: usually within 16 weeks",  # natalizumab
+                  "plasma below threshold: mean 8 months; up to 2 years",  # teriflunomide
+                  "rebound onset: usually within 12 weeks; up to 24 weeks"):  # fingolimod
+        assert words in text, words
+    assert "anti-cd52" not in text and "Anti-CD52" in text  # the class in words
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_drugs_fits_and_cuts_no_word(run_cli: RunCli, width: int) -> None:
+    result = run_cli("drugs", "--width", str(width))
+    assert result.exit_code == ExitCode.OK, result
+    assert "…" not in result.stdout and "immunomodulators" in result.stdout
+    assert all(len(line) <= width and line == line.rstrip()
+               for line in result.stdout.splitlines())
+
+
+def test_explain_drug_lists_its_figures_and_names_the_missing_ones_once(
+        run_cli: RunCli) -> None:
+    result = run_cli("explain", "teriflunomide", "--width", "100", "--no-pager")
+    assert result.exit_code == ExitCode.OK, result
+    lines = result.stdout.splitlines()
+    plasma = next(line for line in lines if line.startswith("plasma below threshold"))
+    assert plasma.split(maxsplit=3)[3] == "mean 8 months; up to 2 years [aubagio-eu-4.4]"
+    assert result.stdout.count("no verified figure") == 1
+    assert "lymphocytes recovered, B cells repleted" in result.stdout
 
 
 def test_drugs_command_json(run_cli: RunCli) -> None:
@@ -163,3 +197,22 @@ def test_drugs_command_json(run_cli: RunCli) -> None:
     assert fingolimod["brands"] == ["Gilenya"]
     assert {"name": "elimination", "text": "up to 2 months"}.items() <= next(
         figure for figure in fingolimod["figures"] if figure["name"] == "elimination").items()
+
+
+def test_evidence_lines_that_wrap_keep_an_indent(run_cli: RunCli) -> None:
+    """A source's line wraps to the right of the identifiers under it, never at the margin
+    where the next source's id starts."""
+    result = run_cli("evidence", "--width", "60", "--no-pager")
+    assert result.exit_code == ExitCode.OK, result
+    known = {row.id for row in evidence_rows(_shipped())}
+    for line in result.stdout.splitlines()[1:]:
+        if line.startswith("id · kind"):
+            continue
+        if not line.startswith(" "):
+            assert line.split(" · ", 1)[0] in known, line  # only an id starts at the margin
+
+
+def _shipped() -> RuleBase:
+    from switchadvisor.rulebase import load_rulebase
+
+    return load_rulebase()

@@ -95,3 +95,27 @@ def test_cli_text_marks_specific_cells(run_cli: RunCli) -> None:
     assert result.exit_code == ExitCode.OK, result
     fin = next(line for line in result.stdout.splitlines() if line.startswith("FIN "))
     assert "*" in fin  # fingolimod → alemtuzumab has its own pathway
+
+
+@pytest.mark.parametrize("by_class", [False, True])
+def test_at_80_columns_the_grid_drops_the_question_mark_and_still_fits(
+        shipped_rulebase: RuleBase, by_class: bool) -> None:
+    matrix = build_matrix(shipped_rulebase, parse_facts({}), by_class=by_class)
+    lines = render_plain(matrix, width=80).splitlines()
+    assert all(len(line) <= 80 and line.isascii() for line in lines)
+    fin = next(line for line in lines if line.startswith("FIN "))
+    assert "WC*" in fin.split() or any("WC*" in cell for cell in fin.split("|"))
+    assert "?" not in "".join(line for line in lines if line[:3].isupper())
+    assert "IW, IC, WC: the verdict, then what it could still be" in " ".join(
+        " ".join(lines).split())
+    wide = render_plain(matrix, width=100)
+    assert "W?C*" in wide and "IW, IC, WC" not in wide  # 100 columns keep the full notation
+
+
+def test_the_title_names_the_facts_in_words(shipped_rulebase: RuleBase) -> None:
+    matrix = build_matrix(shipped_rulebase, parse_facts({"weeks_since_stop": "10"}),
+                          by_class=False)
+    lines = render_plain(matrix, width=80).splitlines()
+    title = " ".join(line.strip() for line in lines[:2])
+    assert "facts: since the last dose: 10 weeks" in title and "weeks_since_stop" not in title
+    assert lines[1].startswith("  ")  # the wrapped title keeps an indent

@@ -74,6 +74,10 @@ def test_text_lists_every_drug_within_80_columns(run_cli: RunCli,
         if drug_id != "fingolimod":
             assert drug.name in result.stdout
     assert "Ranked by verdict" in result.stdout
+    assert result.stdout.isascii()
+    # a finding about stopping fingolimod places every option alike: said once, above
+    assert result.stdout.count("Contraception for 2 months after fingolimod") == 1
+    assert "Every option: could be critical: Contraception" in result.stdout
 
 
 def test_unknown_drug_is_a_usage_error(run_cli: RunCli) -> None:

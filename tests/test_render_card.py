@@ -34,14 +34,14 @@ def test_card_answers_on_one_screen(width: int) -> None:
         "Could still be CRITICAL — decided by --disease-activity",
         "lymphocytes: 600 cells/µL = 0.60 ×10⁹/L",           # the facts as read
         "lower limit: 1.00 ×10⁹/L (default)",
-        "start Alemtuzumab 4 weeks to 8 weeks after the last Fingolimod dose",
+        "start alemtuzumab 4 weeks to 8 weeks after the last fingolimod dose",
         "give --weeks-since-stop to place the gap",
         "Early breakthrough",
         "--disease-activity",
         "--weeks-since-stop",
         "Options Ocrelizumab (cohort) · Natalizumab (cohort)",
         "rules 2026.1.0 · reviewed 2026-01-15",
-        "--full for the reasoning",
+        "--full: the reasoning and full citations",
         "Educational aid, not a prescription.",
     ):
         assert fragment in flat, fragment
@@ -81,6 +81,37 @@ def test_wrapped_titles_keep_their_indent(width: int) -> None:
     assert continuation, "the long title should wrap at every width tested"
     for line in continuation:
         assert line.startswith(" " * 11), repr(line)
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_wrapped_header_lines_keep_an_indent(width: int) -> None:
+    """The classes and "Could still be … decided by" wrap under themselves, never at the
+    margin where the next heading starts."""
+    long_class = hand_built().switch.to.model_copy(update={
+        "class_name": "Sphingosine 1-phosphate (S1P) receptor modulators and more words"})
+    switch = hand_built().switch.model_copy(update={"to": long_class})
+    pending = [item.model_copy(update={"severity": Severity.CRITICAL, "options": [option]})
+               for item, option in zip(hand_built().not_evaluated * 3, [
+                   "--pregnancy-planned / --no-pregnancy-planned", "--weeks-since-stop",
+                   "--disease-activity", "--lymphocytes", "--jcv", "--age"], strict=False)]
+    lines = render_card_plain(hand_built(switch=switch, not_evaluated=pending),
+                              width).splitlines()
+    could = next(index for index, line in enumerate(lines) if line.startswith("Could"))
+    assert lines[could + 1].startswith("  --"), lines[could:could + 2]
+    assert lines[could - 1].startswith("  ") and "more words" in lines[could - 1]
+    assert all(len(line) <= width for line in lines)
+
+
+def test_the_card_stays_100_columns_wide_on_a_wider_screen() -> None:
+    lines = render_card_plain(hand_built(), 160).splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "rules 2026.1.0 · reviewed 2026-01-15" in lines[0]
+
+
+def test_the_footer_fits_one_line_at_80_columns() -> None:
+    lines = render_card_plain(hand_built(), 80).splitlines()
+    assert ("--full: the reasoning and full citations · switchadvisor explain ID: one source"
+            in lines)
 
 
 def test_no_could_still_be_when_nothing_is_pending() -> None:

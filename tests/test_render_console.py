@@ -158,3 +158,20 @@ def test_no_pager_means_the_caller_prints(command: str) -> None:
 
 def test_a_missing_pager_falls_back_to_printing() -> None:
     assert page("text", "no-such-pager-program") is False
+
+
+def test_figures_of_one_name_share_a_line_with_their_statistics() -> None:
+    from switchadvisor.assessment import Figure
+
+    base = hand_built()
+    rebound = [Figure(name="rebound_onset", drug="fingolimod", measure="rebound-onset",
+                      statistic="typical", weeks=12.0, text="usually within 12 weeks",
+                      evidence=["label-a"]),
+               Figure(name="rebound_onset", drug="fingolimod", measure="rebound-onset",
+                      statistic="upper-bound", weeks=24.0, text="up to 24 weeks",
+                      evidence=["label-a"])]
+    text = render_plain(hand_built(figures=[*base.figures, *rebound]), 100)
+    block = section(text, "After stopping Fingolimod:")
+    assert [line.split(":")[0].strip() for line in block] == ["still present", "rebound onset"]
+    assert block[1].split(":", 1)[1].split() == [
+        "usually", "within", "12", "weeks;", "up", "to", "24", "weeks", "[label-a]"]

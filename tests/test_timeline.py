@@ -90,7 +90,7 @@ def test_each_statistic_is_drawn_as_what_it_is() -> None:
     assert chart(text, "CD4 T cells recovered").strip() == "o"
     assert chart(text, "raised counts normalised").strip() == "@"
     assert chart(text, "rebound after stopping") == "!!"  # two labelled ticks
-    assert "40% by 16 w; 80% by 52 w" in text
+    assert "40% by 4 months; 80% by 12 months" in text  # the source's words, not converted
 
 
 def test_a_marker_sits_under_its_week_on_the_axis() -> None:
@@ -98,22 +98,45 @@ def test_a_marker_sits_under_its_week_on_the_axis() -> None:
                                    washout(4, 8, weeks=4.0)), width=80)
     numbers = next(line for line in text.splitlines() if re.match(r"weeks +0 ", line))
     assert row(text, "B cells repleted").index("*") == numbers.index(" 8 ") + 1
-    assert row(text, "you are here (4.0 w)").index("^") == numbers.index(" 4 ") + 1
+    assert row(text, "you are here (4 w)").index("^") == numbers.index(" 4 ") + 1
 
 
-def test_a_missing_figure_is_not_drawn_and_said_so() -> None:
+def test_missing_figures_are_not_drawn_and_said_so_once() -> None:
     text = render_plain(assessment([figure("b-cells-repleted", "median", 12)]), width=80)
-    assert "no verified figure for how long Alpha stays" in text
-    assert "no verified figure for a rebound window after Alpha" in text
-    assert "#" not in chart(text, "Alpha still present")
+    assert "Alpha still present" not in text and "rebound after stopping" not in text
+    assert " ".join(row(text, "not drawn").split()) == (
+        "not drawn no verified figure for how long alpha stays or a rebound window")
+    assert text.count("no verified figure") == 1
+
+
+def test_markers_in_the_same_column_go_on_lines_of_their_own() -> None:
+    """Alemtuzumab's B cells: a mean of 6 months and 85% by 6 months; neither hides the other,
+    and each line's words are the figures drawn on it."""
+    figures = [figure("b-cells-repleted", "median", 13, text="median 3 months"),
+               figure("b-cells-repleted", "mean", 26, text="mean 6 months"),
+               figure("b-cells-repleted", "share-by-time", 26, share=85, text="85% by 6 months")]
+    lines = render_plain(assessment(figures), width=80).splitlines()
+    first = lines.index(row("\n".join(lines), "B cells repleted"))
+    assert lines[first].split()[3:] == ["*", "o"]
+    assert lines[first + 1].split() == ["median", "3", "months;", "mean", "6", "months"]
+    assert lines[first + 2].split() == ["85%", "by", "6", "months", "!"]  # words before it
+    assert lines[first + 2].index("!") == lines[first].index("o")
+
+
+def test_the_key_lists_only_what_is_drawn() -> None:
+    text = render_plain(assessment([figure("b-cells-repleted", "median", 12)]), width=80)
+    assert row(text, "key:") == "key: * median"
+    with_window = render_plain(assessment([], washout(4, 8, weeks=6.0)), width=80)
+    assert row(with_window, "key:") == "key: = start window  ^ you are here"
 
 
 def test_the_start_window_and_you_are_here() -> None:
     wash = washout(4, 8, weeks=6.0, position=WashoutPosition.WITHIN)
     text = render_plain(assessment([], wash), width=80)
-    assert set(chart(text, "start Beta").strip()) == {"="}
-    assert "4 weeks to 8 weeks" in row(text, "start Beta")
-    assert "within the start window" in row(text, "you are here (6.0 w)")
+    assert set(chart(text, "start beta").strip()) == {"="}
+    assert "4 weeks to 8 weeks" in row(text, "start beta")
+    assert "within the start window" in row(text, "you are here (6 w)")
+    assert "washout:" not in text  # the row says where the person stands
     assert "evidence: washout-src" in text
 
 

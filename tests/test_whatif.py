@@ -55,7 +55,21 @@ def test_text_table_marks_the_change(run_cli: RunCli) -> None:
     assert result.exit_code == ExitCode.OK, result
     changed = [line for line in result.stdout.splitlines() if line.startswith(">  ")]
     assert len(changed) == 1 and changed[0].split()[1] == "1" and "WARNING" in changed[0]
-    assert THRESHOLD in result.stdout
+    assert changed[0].split()[-2:] == [".", "."]  # neither varying finding fires from 1.0
+    assert "A  Lymphocytes must be normal before cladribine (critical)" in result.stdout
+    assert THRESHOLD not in result.stdout  # titles in the text, ids in the JSON
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_text_fits_in_plain_ascii_and_never_cuts_a_word(run_cli: RunCli, width: int) -> None:
+    result = run_cli(*SWITCH, "--what-if", "lymphocytes=0.2..2.0:0.2", "--width", str(width))
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= width and line == line.rstrip() and line.isascii()
+               for line in lines), result.stdout
+    assert "lymphocytes (x10^9/L)" in result.stdout  # the unit once, in the heading
+    assert "read as" not in result.stdout
+    words = set(result.stdout.split())
+    assert {"Lymphocytes", "must", "normal", "cladribine"} <= words
 
 
 @pytest.mark.parametrize("spec", [

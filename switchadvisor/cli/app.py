@@ -7,9 +7,10 @@ imported inside commands so that `--version` and the JSON path load only what th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from switchadvisor import __version__
 from switchadvisor.errors import DEFAULT_MAX_PROBLEMS
@@ -28,8 +29,31 @@ def examples(*commands: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
 
 
+class WholeSummaries(TyperGroup):
+    """A command group whose list of commands gives each one's first sentence whole, wrapped
+    under itself, instead of cutting it at 45 characters with "..."."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:  # typer's vendored click
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.short_help or first_sentence(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a help text (its first paragraph when no sentence ends)."""
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    end = paragraph.find(". ")
+    return paragraph[:end + 1] if end >= 0 else paragraph
+
+
 app = typer.Typer(
     name="switchadvisor",
+    cls=WholeSummaries,
     help="Explain the risks of switching between multiple sclerosis disease-modifying "
     "therapies, with the reasoning and the cited evidence. Educational and decision-support "
     "aid, not a prescription.",
@@ -46,7 +70,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings=HELP_SETTINGS,
 )
-rules_app = typer.Typer(help="Validate, test and inspect the rule base.",
+rules_app = typer.Typer(help="Validate, test and inspect the rule base.", cls=WholeSummaries,
                         epilog=examples("switchadvisor rules validate rules/",
                                         "switchadvisor rules test --coverage"),
                         no_args_is_help=True, pretty_exceptions_enable=False,

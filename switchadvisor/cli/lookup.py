@@ -124,8 +124,9 @@ def drugs(
 ) -> None:
     """List the drugs and their figures.
 
-    Each drug with its class and brands, and its figures after stopping (elimination,
-    lymphocyte and B-cell recovery), each with its statistic ("up to", "median").
+    Each drug with its class and brands, and each figure it has after the last dose (still
+    present, lymphocyte, B-cell and CD4 recovery, plasma level, rebound onset), each with its
+    statistic ("up to 2 months", "median 72 weeks", "80% by 12 months").
     """
     from switchadvisor.lookup import drug_rows
 
@@ -153,31 +154,45 @@ def _drug_json(row: DrugRow) -> dict[str, Any]:
     return data
 
 
+def figure_lines(figures: Sequence[Any]) -> list[tuple[str, str, list[str]]]:
+    """Each figure name a drug has, in the rule base's order: its label, every figure of that
+    name with its statistic ("median 72 weeks; 90% by 2.5 years"), and the sources."""
+    from switchadvisor.lookup import FIGURE_LABELS, figure_text
+
+    names = list(dict.fromkeys(figure.name for figure in figures if figure.text))
+    return [(FIGURE_LABELS.get(name, name.replace("_", " ")), figure_text(figures, name),
+             list(dict.fromkeys(ref for figure in figures if figure.name == name
+                                for ref in figure.evidence)))
+            for name in names]
+
+
 def _drugs_table(rows: Sequence[DrugRow]) -> Table:
+    """One row a drug: id, class, brands, and each figure it has with its statistic (a drug
+    without a verified figure says so once)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    from switchadvisor.lookup import figure_text
-
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True,
                   title="Drugs the rule base knows (figures: time after the last dose)",
                   title_justify="left", title_style="bold")
-    table.add_column("Drug", no_wrap=True, style="bold")
-    table.add_column("Class")
-    table.add_column("Brands")
-    table.add_column("Elimination")
-    table.add_column("Recovery")
+    table.add_column("Drug (brands)", no_wrap=True)
+    table.add_column("Class", max_width=18)  # wraps between words, never inside one
+    table.add_column("Figures after the last dose", ratio=1)
     for row in rows:
-        names = ", ".join(row.brands)
+        names = Text(row.id, style="bold")
+        for brand in row.brands:
+            names.append(f"\n{brand}", style="dim")
         if row.off_label:
-            names += " (off-label in MS)"
-        recovery = [f"lymphocytes: {figure_text(row.figures, 'lymphocyte_recovery')}"]
-        b_cells = figure_text(row.figures, "b_cell_repletion")
-        if b_cells != "no verified figure":
-            recovery.append(f"B cells: {b_cells}")
-        table.add_row(row.id, Text(row.drug_class), Text(names),
-                      Text(figure_text(row.figures, "elimination")), Text("\n".join(recovery)))
+            names.append("\noff-label in MS", style="yellow")
+        lines = figure_lines(row.figures)
+        figures = Text()
+        for index, (label, text, _) in enumerate(lines):
+            figures.append(("\n" if index else "") + f"{label}: ", style="dim")
+            figures.append(text)
+        if not lines:
+            figures.append("no verified figure", style="dim")
+        table.add_row(names, Text(row.class_name), figures)
     return table
 
 
@@ -187,9 +202,12 @@ def _evidence_table(rows: Sequence[EvidenceRow]) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
+    from switchadvisor.render.console import Hanging
+
     parts: list[RenderableType] = [
         Text(f"Evidence ({len(rows)} sources)", style="bold"),
-        Text("id · kind n · first author year · journal / DOI · PMID or URL", style="dim"),
+        Hanging(Text("id · kind n · first author year · journal / DOI · PMID or URL",
+                     style="dim")),
     ]
     for row in rows:
         line = Text()
@@ -199,7 +217,7 @@ def _evidence_table(rows: Sequence[EvidenceRow]) -> RenderableType:
         line.append(f" · {row.first_author} {row.year or 'n.d.'} · {row.journal}")
         ids = [f"doi:{row.doi}" if row.doi else "", f"PMID {row.pmid}" if row.pmid else ""]
         shown = " · ".join(item for item in ids if item) or (row.url or "")
-        parts.append(line)
+        parts.append(Hanging(line, 4))  # wrapped lines stay to the right of the identifiers
         parts.append(Text(f"  {shown}", style="dim", no_wrap=True, overflow="ignore"))
     return Group(*parts)
 
@@ -321,7 +339,7 @@ def _bound_words(bound: object) -> str:
 def _drug(info: DrugInfo) -> RenderableType:
     from rich.console import Group
 
-    from switchadvisor.lookup import figure_text
+    from switchadvisor.lookup import FIGURE_LABELS
     from switchadvisor.rulebase.models import FIGURE_WORDS, IMMUNE_EFFECT
 
     drug = info.drug
@@ -332,13 +350,14 @@ def _drug(info: DrugInfo) -> RenderableType:
         ("aliases", ", ".join(drug.aliases) or "—"),
         ("route", drug.route.value + (" · off-label in MS" if drug.off_label else "")),
     ]
-    for name, label in FIGURE_WORDS.items():
-        if name == IMMUNE_EFFECT:
-            continue  # derived from the others, not a figure of its own
-        evidence = sorted({ref for figure in info.figures if figure.name == name
-                           for ref in figure.evidence})
-        cited = f" [{', '.join(evidence)}]" if evidence else ""
-        rows.append((label, figure_text(info.figures, name) + cited))
+    lines = figure_lines(info.figures)
+    for label, text, evidence in lines:
+        rows.append((label, text + (f" [{', '.join(evidence)}]" if evidence else "")))
+    shown = {figure.name for figure in info.figures if figure.text}
+    missing = [FIGURE_LABELS[name] for name in FIGURE_WORDS
+               if name != IMMUNE_EFFECT and name in FIGURE_LABELS and name not in shown]
+    if missing:
+        rows.append(("no verified figure", ", ".join(missing)))
     parts: list[RenderableType] = [_title(drug.name), _fields(rows)]
     if drug.note:
         parts += [_heading("Note"), _plain(drug.note)]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, load
+from switchadvisor.cli.app import RulesOption, app, examples, load
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ PregnancyPlanned = Annotated[Optional[bool], typer.Option(
 Jcv = Annotated[Optional[str], typer.Option(
     "--jcv", metavar="STATUS", help="Anti-JCV antibody status: positive | negative.")]
 Width = Annotated[Optional[int], typer.Option(
-    "--width", min=40, max=300, help="Text width in columns [default: the terminal's].")]
+    "--width", metavar="COLUMNS", min=40, max=300, show_default=False,
+    help="Text width in columns [default: the terminal's].")]
 Export = Annotated[Optional[str], typer.Option(
     "--export", metavar="FILE", help="Also save what is shown as FILE.svg or FILE.html.")]
 Format = Annotated[ViewFormat, typer.Option(
@@ -92,7 +93,12 @@ def show(draw: Callable[[int, bool], RenderableType], *, file: TextIO,
         console.print(Segments([*line, Segment.line()]), end="")
 
 
-@app.command()
+@app.command(short_help="Draw the weeks after the last dose, and where the person stands.",
+             epilog=examples(
+                 "switchadvisor timeline --from fingolimod \\\n"
+                 "      --to cladribine --weeks-since-stop 7.7",
+                 "switchadvisor timeline --from natalizumab \\\n"
+                 "      --to ocrelizumab --export timeline.svg"))
 def timeline(
     from_: FromOption, to: ToOption,
     lymphocytes: Lymphocytes = None, lymphocytes_lln: LymphocytesLln = None,
@@ -103,12 +109,6 @@ def timeline(
 ) -> None:
     """Draw the weeks after the last dose: the drug still present, recovery, rebound risk,
     the window to start the next drug, and where the person stands (--weeks-since-stop).
-
-    Examples:
-
-      switchadvisor timeline --from fingolimod --to cladribine --weeks-since-stop 7.7
-
-      switchadvisor timeline --from natalizumab --to ocrelizumab --export timeline.svg
     """
     from switchadvisor.engine import Switch, assess
     from switchadvisor.render import timeline as render
@@ -125,7 +125,9 @@ def timeline(
              file=out, width=width)
 
 
-@app.command()
+@app.command(short_help="The verdict of every switch as a grid.",
+             epilog=examples("switchadvisor matrix --by-class",
+                             "switchadvisor matrix --lymphocytes 0.6 --format json"))
 def matrix(
     lymphocytes: Lymphocytes = None, lymphocytes_lln: LymphocytesLln = None,
     weeks_since_stop: WeeksSinceStop = None, stopped: Stopped = None, on: On = None,
@@ -138,12 +140,6 @@ def matrix(
 ) -> None:
     """The verdict of every switch as a grid (rows: drug stopped, columns: drug started),
     with the same facts for all; marks drug-specific evidence versus class-level inference.
-
-    Examples:
-
-      switchadvisor matrix --by-class
-
-      switchadvisor matrix --lymphocytes 0.6 --format json
     """
     from switchadvisor.matrix import build_matrix
     from switchadvisor.render import matrix as render
@@ -162,10 +158,13 @@ def matrix(
             return
         show(lambda columns, plain: render.build(grid, width=columns, plain=plain,
                                                  class_names=names),
-             file=out, width=width, minimum=100)
+             file=out, width=width)
 
 
-@app.command()
+@app.command(short_help="Every possible next drug, ranked, with the reasons.",
+             epilog=examples("switchadvisor options --from fingolimod",
+                             "switchadvisor options --from natalizumab \\\n"
+                             "      --weeks-since-stop 10 --format json"))
 def options(
     from_: FromOption,
     lymphocytes: Lymphocytes = None, lymphocytes_lln: LymphocytesLln = None,
@@ -177,12 +176,6 @@ def options(
 ) -> None:
     """Every possible next drug, ranked: verdict, then what could still make it worse, then
     the strength of the evidence; each with the findings that set its place.
-
-    Examples:
-
-      switchadvisor options --from fingolimod
-
-      switchadvisor options --from natalizumab --weeks-since-stop 10 --format json
     """
     from switchadvisor.ranking import rank_options
     from switchadvisor.render import options as render
@@ -198,10 +191,12 @@ def options(
         if output_format is ViewFormat.JSON:
             out.write(ranking.to_json())
             return
-        show(lambda columns, plain: render.build(ranking, plain=plain), file=out, width=width)
+        show(lambda columns, plain: render.build(ranking, plain=plain, width=columns), file=out,
+             width=width)
 
 
-@app.command()
+@app.command(short_help="Walk through the headline switches, step by step.",
+             epilog=examples("switchadvisor demo", "switchadvisor demo --no-pause > demo.txt"))
 def demo(
     no_pause: Annotated[bool, typer.Option(
         "--no-pause", help="Do not wait for Enter between steps (never waits when the input "
@@ -210,12 +205,6 @@ def demo(
 ) -> None:
     """Walk through the headline switches: what case series suggested, what cohorts found,
     and why the gap matters, quoting the rule base's evidence.
-
-    Examples:
-
-      switchadvisor demo
-
-      switchadvisor demo --no-pause > demo.txt
     """
     from switchadvisor.demo import demo_steps
     from switchadvisor.render import demo as render

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
+from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
 
@@ -27,13 +28,18 @@ from switchadvisor.render.console import (
     POSITION_WORDS,
     SEVERITY_STYLE,
     fact_label,
+    hanging,
     plain,
     severity_label,
 )
+from switchadvisor.render.timeline import in_words
 from switchadvisor.rulebase import Severity
 
 LABEL_WIDTH = 9
 """Width of the left-hand labels ("Facts", "Washout", …)."""
+
+MAX_WIDTH = 100
+"""The card is read across: wider than this, its columns drift apart (the rest stays blank)."""
 
 SOURCE_LINES = 2
 """At most this many lines of compact references; the rest are counted (all in --full)."""
@@ -43,7 +49,8 @@ KIND_WORDS = {"case-series": "case series", "case-report": "case report",
 
 
 def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
-    """The card for ``assessment``; ``width`` decides how many sources fit their lines."""
+    """The card for ``assessment`` at ``width`` columns (at most MAX_WIDTH)."""
+    width = min(width, MAX_WIDTH)
     parts: list[RenderableType] = [_header(assessment, width), Text("")]
     facts = _facts(assessment, width - LABEL_WIDTH - 2)
     parts.append(_labelled([("Facts", facts), ("Washout", _washout(assessment))]))
@@ -66,10 +73,10 @@ def build_card(assessment: Assessment, *, width: int = 100) -> RenderableType:
         tail.append(("Sources", _sources(assessment.evidence, width - LABEL_WIDTH - 2)))
     if tail:
         parts.append(_labelled(tail))
-    parts.append(Text("--full for the reasoning and full citations · "
-                      "switchadvisor explain ID for one source", style="dim"))
+    parts.append(Text("--full: the reasoning and full citations · "
+                      "switchadvisor explain ID: one source", style="dim"))
     parts.append(Text(_short_disclaimer(assessment.disclaimer), style="italic"))
-    return Group(*parts)
+    return Constrain(Group(*parts), width)
 
 
 def render_card_plain(assessment: Assessment, width: int = 100) -> str:
@@ -103,7 +110,7 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
     off_label = [ref.name for ref in (switch.from_, switch.to) if ref.off_label]
     if off_label:
         classes.append(f" ({' and '.join(off_label)}: off-label in MS)", style="yellow")
-    lines: list[RenderableType] = [grid, classes]
+    lines: list[RenderableType] = [grid, hanging(classes, width)]
     if stale_line is not None:
         lines.append(stale_line)
     if assessment.worst_possible.rank > assessment.verdict.rank:
@@ -112,7 +119,7 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
         could = Text("Could still be ", style="bold")
         could.append_text(severity_label(assessment.worst_possible))
         could.append(f" — decided by {' · '.join(_short(deciders))}")
-        lines.append(could)
+        lines.append(hanging(could, width))
     return Group(*lines)
 
 
@@ -174,7 +181,7 @@ def _fact(fact: FactReading) -> Text:
 
 def _washout(assessment: Assessment) -> Text:
     washout = assessment.washout
-    stopped = assessment.switch.from_.name
+    stopped = in_words(assessment.switch.from_.name)
     if washout is None:
         return Text(f"no pathway gives a window; see the figures for {stopped} (--full)",
                     style="dim")
@@ -185,7 +192,8 @@ def _washout(assessment: Assessment) -> Text:
         window = f"up to {high.text}" if high else f"at least {low.text}"  # type: ignore[union-attr]
     else:
         window = "no fixed window"
-    text = Text(f"start {assessment.switch.to.name} {window} after the last {stopped} dose")
+    text = Text(f"start {in_words(assessment.switch.to.name)} {window} after the last {stopped} "
+                "dose")
     sources = list(dict.fromkeys(bound.source for bound in (low, high) if bound and bound.source))
     if sources:
         text.append(f" ({'; '.join(sources)})", style="dim")
@@ -221,6 +229,11 @@ def _options(groups: Sequence[Sequence[str]]) -> list[str]:
         for option in group:
             seen.setdefault(option)
     return list(seen)
+
+
+def short_options(options: Sequence[str]) -> list[str]:
+    """Options as the card names them: "--weeks-since-stop", "--[no-]pregnancy-planned"."""
+    return _short(options)
 
 
 def _short(options: Sequence[str]) -> list[str]:

@@ -16,7 +16,7 @@ import subprocess
 from typing import IO, TextIO
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -160,6 +160,32 @@ def render_plain(assessment: Assessment, width: int = 100) -> str:
     return plain(build(assessment), width)
 
 
+def hanging(text: Text, width: int, indent: int = 2) -> Text:
+    """``text`` wrapped at ``width``, its continuation lines indented (styles kept)."""
+    if len(text) <= width:
+        return text
+    console = Console(width=width)
+    lines = list(text.wrap(console, width))
+    first = lines[0]
+    rest = list(Text(" ").join(lines[1:]).wrap(console, width - indent))
+    result = first.copy()
+    for line in rest:
+        result.append("\n" + " " * indent)
+        result.append_text(line)
+    return result
+
+
+class Hanging:
+    """A Text wrapped at the width it is given, continuation lines indented."""
+
+    def __init__(self, text: Text, indent: int = 2) -> None:
+        self.text = text
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield hanging(self.text, options.max_width, self.indent)
+
+
 def severity_label(severity: Severity) -> Text:
     return Text(f" {severity.value.upper()} ", style=SEVERITY_STYLE[severity])
 
@@ -272,12 +298,19 @@ def _washout(assessment: Assessment) -> RenderableType:
 
 
 def _figures(assessment: Assessment) -> RenderableType:
+    """Each figure name once, with every figure of that name and its statistic ("rebound
+    onset: usually within 12 weeks; up to 24 weeks")."""
+    from switchadvisor.lookup import FIGURE_LABELS, figure_text
+
     rows = []
-    for figure in assessment.figures:
-        content = Text(figure.text, style="dim" if not figure.evidence else "")
-        if figure.evidence:
-            content.append(f" [{', '.join(figure.evidence)}]", style="dim")
-        rows.append((Text(f"  {figure.name.replace('_', ' ')}:"), content))
+    for name in dict.fromkeys(figure.name for figure in assessment.figures):
+        figures = [figure for figure in assessment.figures if figure.name == name]
+        evidence = list(dict.fromkeys(ref for figure in figures for ref in figure.evidence))
+        content = Text(figure_text(figures, name), style="" if evidence else "dim")
+        if evidence:
+            content.append(f" [{', '.join(evidence)}]", style="dim")
+        label = FIGURE_LABELS.get(name, name.replace("_", " "))
+        rows.append((Text(f"  {label}:"), content))
     return Group(Text(f"\nAfter stopping {assessment.switch.from_.name}:", style="bold"),
                  _list(rows))
 

@@ -1,4 +1,6 @@
-"""`switchadvisor demo`: one screen per headline switch, quoting the rule base's evidence."""
+"""`switchadvisor demo`: one screen per headline switch, quoting the rule base's evidence.
+
+Without colour the text is plain ASCII, as the timeline in it is."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from rich.text import Text
 
 from switchadvisor.demo import Cited, DemoStep
 from switchadvisor.render import timeline
+from switchadvisor.render.timeline import to_ascii
 
 INTRO = ("switchadvisor demo: {count} switches, one at a time. Each step quotes the rule "
          "base's evidence entries (id, kind, number of people): what case series suggested, "
@@ -39,7 +42,7 @@ def build(step: DemoStep, number: int, total: int, *, width: int,
         _heading("Why the gap matters", plain),
     ]
     if assessment.washout is not None:
-        basis = Text(assessment.washout.basis)
+        basis = Text(to_ascii(assessment.washout.basis) if plain else assessment.washout.basis)
         basis.append(f" [{', '.join(assessment.washout.evidence)}]",
                      style="" if plain else "dim")
         parts.append(Padding(basis, (0, 0, 0, 2)))
@@ -60,11 +63,12 @@ def _quotes(items: tuple[Cited, ...], none: str, plain: bool) -> list[Renderable
     quotes: list[RenderableType] = []
     for item in items:
         entry = item.entry
-        head = Text(entry.id, style="" if plain else "bold")
+        head = Text()
+        head.append(entry.id, style="" if plain else "bold")  # the id only, not the quote
         size = f", n={entry.n}" if entry.n else ""
         side = ("; argues against one finding, supports another" if item.against
                 and item.supports else "; argues against" if item.against else "")
         head.append(f" ({entry.kind.value.replace('-', ' ')}{size}, {entry.year}{side}): ")
-        head.append(entry.finding)
+        head.append(to_ascii(entry.finding) if plain else entry.finding)
         quotes.append(Padding(head, (0, 0, 0, 2)))
     return quotes

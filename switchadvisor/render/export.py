@@ -91,8 +91,12 @@ def save(text: str, target: Path, *, title: str = "switchadvisor") -> None:
         console.print(Text.from_ansi(line), soft_wrap=True)
     try:
         if target.suffix.lower() == ".svg":
-            svg = console.export_svg(title=title)
-            target.write_text(_FONT_FACE.sub("", svg), encoding="utf-8")
+            svg = _FONT_FACE.sub("", console.export_svg(title=title))
+            # rich writes the spaces of a line as no-break spaces; without this, viewers that
+            # trim them (librsvg, so image previews and slide tools) shift every bar and
+            # marker of a chart to the left
+            svg = svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+            target.write_text(svg, encoding="utf-8")
         else:
             target.write_text(console.export_html(), encoding="utf-8")
     except OSError as exc:

@@ -6,8 +6,12 @@ figure is drawn as what it is:
 - an upper bound is a bar that ends (``████┤``: "at most this long");
 - a range is a bar with both ends (``├───┤``);
 - a median, a mean or a typical value is a marker (``◆``, ``◇``, ``●``), never a bar;
-- a share of patients by a time is a labelled tick (``┃`` and "80% by 52 w");
-- a missing figure is not drawn, and the row says "no verified figure for …".
+- a share of patients by a time is a labelled tick (``┃`` and "80% by 12 months");
+- two markers never share a column: a figure that would hide another goes on a line of its own;
+- a missing figure is not drawn, and one line says which have no verified figure.
+
+Figures keep the words and units of their source ("median 72 weeks", "80% by 12 months"); only
+the axis is in weeks. The key lists only the glyphs the chart uses.
 
 Without colour (``NO_COLOR``, not a terminal) the chart uses plain ASCII characters.
 """
@@ -25,7 +29,7 @@ from rich.text import Text
 
 from switchadvisor.assessment import Assessment, Bound, Figure
 
-Band = Literal["present", "recovery", "rebound", "window", "here"]
+Band = Literal["present", "recovery", "rebound", "window", "here", "missing"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ ASCII = Glyphs(fill="#", line="-", rebound="~", window="=", start="|", end="|", 
                median="*", mean="o", typical="@", share="!", here="^", axis="-", tick="+")
 
 STYLES: dict[Band, str] = {"present": "blue", "recovery": "cyan", "rebound": "red",
-                           "window": "green", "here": "bold yellow"}
+                           "window": "green", "here": "bold yellow", "missing": "dim"}
 MEASURE_BAND: dict[str, Band] = {
     "drug-present": "present", "plasma-below-threshold": "present",
     "lymphocytes-lln": "recovery", "raised-counts-normalised": "recovery",
@@ -70,12 +74,12 @@ MEASURE_LABEL = {
     "rebound-onset": "rebound after stopping",
 }
 MISSING = {
-    "present": ("{drug} still present", "no verified figure for how long {drug} stays"),
-    "recovery": ("lymphocytes / B cells",
-                 "no verified figure for lymphocyte or B-cell recovery after {drug}"),
-    "rebound": ("rebound after stopping", "no verified figure for a rebound window after "
-                "{drug}"),
+    "present": "how long {drug} stays",
+    "recovery": "lymphocyte or B-cell recovery",
+    "rebound": "a rebound window",
 }
+MISSING_LABEL = "not drawn"
+NO_WINDOW = "the evidence gives no fixed window for this switch"
 POSITION_WORDS = {"too-early": "before the start window", "within": "within the start window",
                   "late": "after the start window"}
 STEPS = (1, 2, 4, 8, 12, 16, 26, 52, 104, 156, 260, 520)
@@ -95,12 +99,15 @@ class Row:
 
 
 def rows(assessment: Assessment) -> list[Row]:
-    """The chart's rows, in order: the stopped drug's figures, the start window, you."""
+    """The chart's rows, in order: the stopped drug's figures, what has no verified figure,
+    the start window, you."""
     drug = assessment.switch.from_
+    named = in_words(drug.name)
     drawn = [figure for figure in assessment.figures
              if figure.drug == drug.id and figure.measure in MEASURE_BAND
              and figure.statistic is not None and figure.weeks is not None]
     result: list[Row] = []
+    missing: list[str] = []
     for band in ("present", "recovery", "rebound"):
         measures = [measure for measure, where in MEASURE_BAND.items() if where == band]
         found = False
@@ -109,11 +116,13 @@ def rows(assessment: Assessment) -> list[Row]:
             if figures:
                 found = True
                 result.append(Row(MEASURE_LABEL[measure].format(drug=drug.name), band,
-                                  figures, text="; ".join(_figure_text(f) for f in figures)))
+                                  figures, text=_figures_text(figures)))
         if not found:
-            label, text = MISSING[band]
-            result.append(Row(label.format(drug=drug.name), band,
-                              text=text.format(drug=drug.name)))
+            missing.append(MISSING[band].format(drug=named))
+    if missing:
+        listed = missing[0] if len(missing) == 1 else \
+            f"{', '.join(missing[:-1])} or {missing[-1]}"
+        result.append(Row(MISSING_LABEL, "missing", text=f"no verified figure for {listed}"))
     result.append(_window_row(assessment))
     weeks = assessment.washout.weeks_since_stop if assessment.washout else None
     if weeks is None:
@@ -123,15 +132,29 @@ def rows(assessment: Assessment) -> list[Row]:
     if weeks is not None:
         where = POSITION_WORDS.get(assessment.washout.position.value, "") \
             if assessment.washout else ""
-        result.append(Row(f"you are here ({weeks:.1f} w)", "here", low=weeks, high=weeks,
+        result.append(Row(f"you are here ({_weeks(weeks)} w)", "here", low=weeks, high=weeks,
                           text=where))
     return result
 
 
+def in_words(name: str) -> str:
+    """A drug's name inside a sentence: generic names are not capitalised ("dimethyl
+    fumarate"); a name written with capitals inside it (a brand) is kept as it is."""
+    return name[:1].lower() + name[1:] if name[1:] == name[1:].lower() else name
+
+
+def _figures_text(figures: Sequence[Figure]) -> str:
+    """The figures as their source words them, the statistic kept ("median 3 months; 85% by
+    6 months"); a share without words of its own is said from its numbers."""
+    return "; ".join(dict.fromkeys(_figure_text(figure) for figure in figures))
+
+
 def _figure_text(figure: Figure) -> str:
+    if figure.text:
+        return figure.text
     if figure.statistic == "share-by-time" and figure.share is not None:
-        return f"{figure.share:g}% by {_weeks(figure.weeks)} w"
-    return figure.text
+        return f"{figure.share:g}% by {_weeks(figure.weeks)} weeks"
+    return f"{figure.statistic} {_weeks(figure.weeks)} weeks"
 
 
 def _weeks(weeks: float | None) -> str:
@@ -142,10 +165,10 @@ def _weeks(weeks: float | None) -> str:
 
 
 def _window_row(assessment: Assessment) -> Row:
-    label = f"start {assessment.switch.to.name}"
+    label = f"start {in_words(assessment.switch.to.name)}"
     washout = assessment.washout
     if washout is None or (washout.min is None and washout.max is None):
-        return Row(label, "window", text="no fixed window for this switch (see check)")
+        return Row(label, "window", text="no fixed window for this switch")
     missing = [bound for bound in (washout.min, washout.max)
                if bound is not None and bound.weeks is None]
     if missing:
@@ -205,10 +228,46 @@ class _Canvas:
         return "".join(self.cells).rstrip()
 
 
-def _draw(row: Row, canvas: _Canvas) -> None:
+MARKERS = ("median", "mean", "typical", "share-by-time")
+"""Statistics drawn as a single mark at their week."""
+
+
+def _marker(figure: Figure, glyphs: Glyphs) -> str:
+    return {"median": glyphs.median, "mean": glyphs.mean, "typical": glyphs.typical,
+            "share-by-time": glyphs.share}[figure.statistic or ""]
+
+
+def lanes(row: Row, canvas: _Canvas) -> list[Row]:
+    """The row, split so that no two markers share a column: bars and the first marker of a
+    column stay on the row, a marker that would cover another goes on a line of its own."""
+    if len(row.figures) < 2:
+        return [row]
+    taken: list[set[int]] = [set()]
+    placed: list[list[Figure]] = [[]]
+    for figure in row.figures:
+        if figure.statistic not in MARKERS:
+            placed[0].append(figure)
+            continue
+        column = canvas.col(figure.weeks or 0.0)
+        lane = next((index for index, used in enumerate(taken) if column not in used), None)
+        if lane is None:
+            taken.append(set())
+            placed.append([])
+            lane = len(taken) - 1
+        taken[lane].add(column)
+        placed[lane].append(figure)
+    if len(placed) == 1:
+        return [row]
+    return [Row(row.label if index == 0 else "", row.band, tuple(figures),
+                text=_figures_text(figures)) for index, figures in enumerate(placed)]
+
+
+def _draw(row: Row, canvas: _Canvas, used: set[str]) -> None:
+    """Draw one row; ``used`` collects the key entries the chart needs."""
     glyphs = canvas.glyphs
     if row.band == "here" and row.low is not None:
         canvas.put(row.low, glyphs.here)
+        used.add("here")
         return
     if row.band == "window":
         if row.low is None:
@@ -217,28 +276,43 @@ def _draw(row: Row, canvas: _Canvas) -> None:
         canvas.span(row.low, end, glyphs.window)
         if row.high is None:
             canvas.put(end, glyphs.open_end)
+        used.add("window")
         return
     fill = {"present": glyphs.fill, "rebound": glyphs.rebound}.get(row.band, glyphs.line)
     for figure in row.figures:
         weeks = figure.weeks
         assert weeks is not None
+        low = figure.low_weeks
         if figure.statistic == "upper-bound":
             canvas.span(0, weeks, fill)
             canvas.put(weeks, glyphs.end)
+            used.add("upper")
         elif figure.statistic == "range":
-            low = figure.low_weeks if figure.low_weeks is not None else 0.0
+            start = low if low is not None else 0.0
             if row.band == "present":
-                canvas.span(0, low, glyphs.fill)
-            canvas.span(low, weeks, fill if row.band != "present" else glyphs.line)
-            canvas.put(low, glyphs.start)
+                canvas.span(0, start, glyphs.fill)
+            canvas.span(start, weeks, fill if row.band != "present" else glyphs.line)
+            canvas.put(start, glyphs.start)
             canvas.put(weeks, glyphs.end)
+            used.add("range")
     for figure in row.figures:  # markers and ticks go on top of bars
-        weeks = figure.weeks
-        assert weeks is not None
-        marker = {"median": glyphs.median, "mean": glyphs.mean, "typical": glyphs.typical,
-                  "share-by-time": glyphs.share}.get(figure.statistic or "")
-        if marker:
-            canvas.put(weeks, marker)
+        if figure.statistic in MARKERS:
+            canvas.put(figure.weeks or 0.0, _marker(figure, glyphs))
+            used.add(figure.statistic or "")
+
+
+def _key(glyphs: Glyphs, used: set[str]) -> str:
+    entries = (
+        ("upper", glyphs.fill + glyphs.end, "at most"),
+        ("range", glyphs.start + glyphs.line + glyphs.end, "range"),
+        ("median", glyphs.median, "median"),
+        ("mean", glyphs.mean, "mean"),
+        ("typical", glyphs.typical, "usually within"),
+        ("share-by-time", glyphs.share, "share of patients by then"),
+        ("window", glyphs.window, "start window"),
+        ("here", glyphs.here, "you are here"),
+    )
+    return "  ".join(f"{glyph} {words}" for name, glyph, words in entries if name in used)
 
 
 def _axis(columns: int, end: float, step: int, glyphs: Glyphs) -> tuple[str, str]:
@@ -278,53 +352,62 @@ def build(assessment: Assessment, *, width: int, plain: bool) -> RenderableType:
         title.append(f", could still be {assessment.worst_possible.value.upper()}")
     lines: list[Text] = [
         title,
-        Text(f"weeks after the last {from_drug.name} dose", style="" if plain else "dim"),
+        Text(f"weeks after the last {in_words(from_drug.name)} dose",
+             style="" if plain else "dim"),
         Text(_fit("weeks", label_width) + numbers),
         Text(" " * label_width + line),
     ]
-    for row in chart_rows:
-        canvas = _Canvas(columns, end, glyphs)
-        _draw(row, canvas)
-        drawn = canvas.text()
-        text = Text(_fit(row.label, label_width))
-        text.append(drawn, style="" if plain else STYLES[row.band])
-        room = width - label_width - len(drawn) - (2 if drawn else 0)
-        lead = len(drawn) - len(drawn.lstrip())
-        if row.text and len(row.text) <= room:
-            text.append(("  " if drawn else "") + row.text, style=dim)
-        elif row.text and len(row.text) + 2 <= lead:  # a late marker: words before it
-            text = Text(_fit(row.label, label_width))
-            text.append(row.text, style=dim)
-            text.append(drawn[len(row.text):], style="" if plain else STYLES[row.band])
-        elif row.text:
-            parts = textwrap.wrap(row.text, width - label_width)
-            if not drawn:
-                text.append(parts.pop(0), style=dim)
-            lines.append(text)
-            lines.extend(Text(" " * label_width + part, style=dim) for part in parts)
-            continue
-        lines.append(text)
+    used: set[str] = set()
+    for chart_row in chart_rows:
+        for row in lanes(chart_row, _Canvas(columns, end, glyphs)):
+            lines.extend(_row_lines(row, _Canvas(columns, end, glyphs), used,
+                                    label_width=label_width, width=width, plain=plain))
     separator = ", " if plain else " · "
     washout = assessment.washout
-    if washout is not None:
+    if washout is not None and washout.position.value == "unknown" \
+            and washout.explanation != NO_WINDOW:  # else the rows above say it
         lines.extend(_wrapped(f"washout: {washout.explanation}", width, ""))
     cited = _cited(assessment)
     if cited:
         lines.extend(_wrapped("evidence: " + separator.join(cited), width, dim))
-    key = "  ".join(f"{glyph} {words}" for glyph, words in (
-        (glyphs.fill + glyphs.end, "at most"), (glyphs.start + glyphs.line + glyphs.end, "range"),
-        (glyphs.median, "median"), (glyphs.mean, "mean"), (glyphs.typical, "typical"),
-        (glyphs.share, "share of patients by then"), (glyphs.window, "start window"),
-        (glyphs.here, "you are here")))
-    lines.extend(_wrapped("key: " + key, width, dim))
+    if used:
+        lines.extend(_wrapped("key: " + _key(glyphs, used), width, dim))
     if plain:  # words from the rule base ("1–2 months", "×10⁹/L") must be ASCII too
         lines = [Text(to_ascii(line.plain)) for line in lines]
     return Group(*lines)
 
 
-_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "×": "x", "µ": "u", "⁹": "9",
+_ASCII = str.maketrans({"–": "-", "—": "-", "→": "->", "×": "x", "µ": "u", "⁹": "^9",
                         "≤": "<=", "≥": ">=", "·": "-", "…": "...", "’": "'", "‘": "'",
                         "“": '"', "”": '"', "α": "a", "β": "b"})
+
+
+def _row_lines(row: Row, canvas: _Canvas, used: set[str], *, label_width: int, width: int,
+               plain: bool) -> list[Text]:
+    """One chart row: its label, what is drawn, and its words after the drawing, before a
+    late marker, or on lines of their own under the chart's start."""
+    _draw(row, canvas, used)
+    dim = "" if plain else "dim"
+    style = "" if plain else STYLES[row.band]
+    drawn = canvas.text()
+    text = Text(_fit(row.label, label_width))
+    text.append(drawn, style=style)
+    room = width - label_width - len(drawn) - (2 if drawn else 0)
+    lead = len(drawn) - len(drawn.lstrip())
+    if not row.text:
+        return [text]
+    if len(row.text) <= room:
+        text.append(("  " if drawn else "") + row.text, style=dim)
+        return [text]
+    if len(row.text) + 2 <= lead:  # a late marker: the words before it
+        text = Text(_fit(row.label, label_width))
+        text.append(row.text, style=dim)
+        text.append(drawn[len(row.text):], style=style)
+        return [text]
+    parts = textwrap.wrap(row.text, width - label_width, break_on_hyphens=False)
+    if not drawn:
+        text.append(parts.pop(0), style=dim)
+    return [text, *(Text(" " * label_width + part, style=dim) for part in parts)]
 
 
 def to_ascii(text: str) -> str:

@@ -424,30 +424,11 @@ def _citations(title: str | None, entries: Sequence[EvidenceEntry]) -> list[Rend
     """Each source in full: citation, identifiers (never split), what it found."""
     if not entries:
         return []
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from switchadvisor.render.console import identifiers
+    from switchadvisor.render.console import citation
 
     parts: list[RenderableType] = [_heading(title)] if title else []
     for entry in entries:
-        text = Text()
-        text.append(entry.id, style="bold")
-        size = f", n={entry.n}" if entry.n else ""
-        text.append(f" [{entry.kind.value.replace('-', ' ')}{size}]", style="magenta")
-        authors = " ".join(entry.authors.split())
-        text.append(f" {authors} ({entry.year or 'n.d.'}). {' '.join(entry.title.split())}. "
-                    f"{' '.join(entry.source.split())}.")
-        if entry.section:
-            text.append(f" {entry.section}.")
-        if entry.holder and entry.holder != entry.authors:
-            text.append(f" {entry.holder}.")
-        if entry.version:
-            text.append(f" Version: {entry.version}.")
-        link = Text(f"  {identifiers(entry)}", style="dim", no_wrap=True, overflow="ignore")
-        parts.append(Padding(text, (0, 0, 0, 2)))
-        parts.append(link)  # not padded: Padding would crop a URL longer than the line
-        parts.append(Padding(Text(" ".join(entry.finding.split())), (0, 0, 0, 4)))
+        parts += citation(entry)
     return parts
 
 

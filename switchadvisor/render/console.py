@@ -393,28 +393,35 @@ def identifiers(entry: EvidenceOut | EvidenceEntry) -> str:
     return " · ".join(item for item in shown if item) or (entry.url or "")
 
 
+def citation(entry: EvidenceOut | EvidenceEntry) -> list[RenderableType]:
+    """One source in full: id, kind and n, authors, year, title, source, label section,
+    holder and version, then its identifiers on a line of their own (never split) and its
+    finding, indented."""
+    text = Text()
+    text.append(entry.id, style="bold")
+    size = f", n={entry.n}" if entry.n else ""
+    text.append(f" [{entry.kind.value.replace('-', ' ')}{size}]", style="magenta")
+    text.append(f" {' '.join(entry.authors.split())} ({entry.year or 'n.d.'}). "
+                f"{' '.join(entry.title.split())}. {' '.join(entry.source.split())}.")
+    if entry.section:
+        text.append(f" {entry.section}.")
+    if entry.holder and entry.holder != entry.authors:
+        text.append(f" {entry.holder}.")
+    if entry.version:
+        text.append(f" Version: {entry.version}.")
+    link = Text(f"  {identifiers(entry)}", style="dim", no_wrap=True, overflow="ignore")
+    # the link is not padded: Padding would crop a URL longer than the line
+    return [Padding(text, (0, 0, 0, 2)), link,
+            Padding(Text(" ".join(entry.finding.split())), (0, 0, 0, 4))]
+
+
 def _evidence_list(entries: list[EvidenceOut], *, against: bool = False) -> RenderableType:
     rows: list[RenderableType] = []
     for entry in entries:
-        text = Text()
-        text.append(f"{entry.id}", style="bold")
-        kind = entry.kind.value.replace("-", " ")
-        size = f", n={entry.n}" if entry.n else ""
-        text.append(f" [{kind}{size}]", style="magenta")
-        text.append(f" {entry.authors} ({entry.year or 'n.d.'}). {entry.title}. {entry.source}.")
-        if entry.section:
-            text.append(f" {entry.section}.")
-        if entry.holder and entry.holder != entry.authors:
-            text.append(f" {entry.holder}.")
-        if entry.version:
-            text.append(f" Version: {entry.version}.")
-        link = Text(f"  {identifiers(entry)}", style="dim", no_wrap=True, overflow="ignore")
-        detail = Text(entry.finding)
+        rows += citation(entry)
         if against:
-            detail.append(f"\nargues against: {', '.join(entry.cited_against)}", style="italic")
+            detail = Text(f"argues against: {', '.join(entry.cited_against)}", style="italic")
             if entry.cited_for:
                 detail.append(f"; also cited for: {', '.join(entry.cited_for)}", style="dim")
-        rows.append(Padding(text, (0, 0, 0, 2)))
-        rows.append(link)  # not padded: Padding would crop a URL longer than the line
-        rows.append(Padding(detail, (0, 0, 0, 4)))
+            rows.append(Padding(detail, (0, 0, 0, 4)))
     return Group(*rows)

@@ -1,0 +1,157 @@
+"""A pipeline author's checks on `switchadvisor batch`: CDS Hooks records, text that cannot
+be written as UTF-8, an output file that is the input, and the README's Spark example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from helpers import MINI_RULES, RunCli
+from switchadvisor.batch import assess_many
+from switchadvisor.errors import ExitCode
+from switchadvisor.render.cds_hooks import render_cds_hooks
+from switchadvisor.rulebase import RuleBase
+from switchadvisor.schemas import SCHEMAS
+
+MINI = ("--rules", str(MINI_RULES))
+GOOD = {"id": "a", "from": "Gilenya", "to": "alemtuzumab", "lymphocytes": "600/uL",
+        "weeks_since_stop": 6}
+LINES = [json.dumps(GOOD), "", json.dumps({"id": 2, "from": "nope", "to": "alemtuzumab"}),
+         json.dumps({"id": 3, "from": "fingolimod", "to": "alemtuzumab"}), "not json"]
+
+
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(SCHEMAS[name]())
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cds_hooks_batch_writes_one_response_per_record(records: Path, run_cli: RunCli,
+                                                         run_cli_schema: Any) -> None:
+    result = run_cli("batch", str(records), "--format", "cds-hooks", *MINI)
+    assert result.exit_code == ExitCode.USAGE, result  # two records were invalid
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4  # one per non-blank line, in order
+    cards, errors = run_cli_schema("cds-hooks"), _validator("batch-error")
+    first, bad, third, broken = out
+    for response, line, record_id in ((first, 1, "a"), (third, 4, 3)):
+        cards.validate(response)
+        assert response["cards"], response
+        assert response["extension"] == {"switchadvisor": {"line": line, "id": record_id}}
+    errors.validate(bad)
+    errors.validate(broken)
+    assert (bad["line"], bad["id"], bad["error"]["code"]) == (3, 2, "unknown-drug")
+    assert (broken["line"], broken["error"]["code"]) == (5, "not-json")
+    assert "4 records: 2 assessed" in result.stderr
+
+
+def test_cds_hooks_records_are_the_check_cards(records: Path, run_cli: RunCli) -> None:
+    """The cards of a batch record are `check --format cds-hooks`'s, byte for byte."""
+    batch = run_cli("batch", str(records), "-f", "cds-hooks", "-q", *MINI)
+    first = json.loads(batch.stdout.splitlines()[0])
+    check = run_cli("check", "--from", "Gilenya", "--to", "alemtuzumab", "--lymphocytes",
+                    "600/uL", "--weeks-since-stop", "6", "-f", "cds-hooks", *MINI)
+    assert check.exit_code == ExitCode.OK, check
+    assert first["cards"] == json.loads(check.stdout)["cards"]
+
+
+def test_cds_hooks_batch_keeps_fail_on_and_is_reproducible(tmp_path: Path,
+                                                          run_cli: RunCli) -> None:
+    path = tmp_path / "good.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n", encoding="utf-8")
+    args = ("batch", str(path), "-f", "cds-hooks", "-q", *MINI)
+    assert run_cli(*args, "--fail-on", "warning").exit_code == ExitCode.FAIL_ON
+    assert run_cli(*args, "--fail-on", "critical").exit_code == ExitCode.OK
+    assert run_cli(*args).stdout == run_cli(*args).stdout
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (("-f", "cds-hooks", "--detail", "full"), "detail"),
+    (("--format", "xml"), "format"),
+])
+def test_bad_format_options_are_usage_errors(args: tuple[str, ...], field: str, records: Path,
+                                             run_cli: RunCli) -> None:
+    result = run_cli("batch", str(records), *args, *MINI)
+    assert result.exit_code == ExitCode.USAGE
+    assert json.loads(result.stdout)["error"]["field"] == field
+
+
+def test_assess_many_gives_cds_hooks_responses(mini_rulebase: RuleBase) -> None:
+    first, second = assess_many(mini_rulebase, [GOOD, {"from": "x"}], format="cds-hooks")
+    assert first["extension"]["switchadvisor"] == {"line": 1, "id": "a"}
+    assert second["error"]["code"] == "missing-field"
+    _validator("cds-hooks").validate(first)
+    del first["extension"]
+    from switchadvisor.engine import assess
+
+    expected = render_cds_hooks(assess(mini_rulebase, "Gilenya", "alemtuzumab",
+                                       lymphocytes="600/uL", weeks_since_stop=6))
+    assert first == json.loads(expected)
+
+
+@pytest.fixture
+def run_cli_schema(run_cli: RunCli) -> Any:
+    """A validator for the schema `switchadvisor schema NAME` prints."""
+
+    def validator(name: str) -> jsonschema.Draft202012Validator:
+        result = run_cli("schema", name)
+        assert result.exit_code == ExitCode.OK, result
+        return jsonschema.Draft202012Validator(json.loads(result.stdout))
+
+    return validator
+
+
+@pytest.mark.parametrize("record", [
+    '{"id": "\\ud800", "from": "fingolimod", "to": "alemtuzumab"}',
+    '{"from": "fingolimod\\udfff", "to": "alemtuzumab"}',
+    '{"from": "fingolimod", "to": "alemtuzumab", "\\ud800": 1}',
+    '{"from": "fingolimod", "to": "alemtuzumab", "age": "4\\ud83d"}',
+])
+def test_a_lone_surrogate_is_an_error_record_not_a_crash(record: str, tmp_path: Path,
+                                                        run_cli: RunCli) -> None:
+    """`"\\ud800"` is valid JSON syntax but no character: it cannot be written as UTF-8."""
+    path = tmp_path / "in.jsonl"
+    path.write_text(f"{record}\n{json.dumps(GOOD)}\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "-q", *MINI)
+    assert result.exit_code == ExitCode.USAGE, result
+    bad, good = (json.loads(line) for line in result.stdout.splitlines())
+    _validator("batch-error").validate(bad)
+    assert (bad["line"], bad["id"], bad["error"]["code"]) == (1, None, "not-json")
+    assert good["id"] == "a"
+
+
+def test_a_surrogate_pair_is_a_character(tmp_path: Path, run_cli: RunCli) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "\\ud83d\\ude00", "from": "fingolimod", "to": "alemtuzumab"}\n',
+                    encoding="utf-8")
+    result = run_cli("batch", str(path), "-q", *MINI)
+    assert result.exit_code == ExitCode.OK, result
+    assert json.loads(result.stdout)["id"] == "\U0001f600"
+
+
+def test_assess_many_never_raises_for_a_lone_surrogate(mini_rulebase: RuleBase) -> None:
+    records = [{"id": "\ud800", "from": "fingolimod", "to": "alemtuzumab"},
+               '{"from": "x\\ud800", "to": "alemtuzumab"}']
+    assert [out["error"]["code"] for out in assess_many(mini_rulebase, records)] == [
+        "not-json", "not-json"]
+
+
+def test_output_that_is_the_input_is_refused(records: Path, run_cli: RunCli) -> None:
+    before = records.read_bytes()
+    alias = records.parent / "alias.jsonl"
+    alias.symlink_to(records)
+    for target in (records, alias):
+        result = run_cli("batch", str(records), "--output", str(target), *MINI)
+        assert result.exit_code == ExitCode.USAGE, result
+        assert json.loads(result.stdout)["error"]["field"] == "output"
+        assert "is the input file" in result.stderr
+    assert records.read_bytes() == before  # not erased

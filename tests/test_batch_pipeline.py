@@ -155,3 +155,31 @@ def test_output_that_is_the_input_is_refused(records: Path, run_cli: RunCli) -> 
         assert json.loads(result.stdout)["error"]["field"] == "output"
         assert "is the input file" in result.stderr
     assert records.read_bytes() == before  # not erased
+
+
+# ------------------------------------------------- the engine's per-pair cache changes nothing
+
+WARM_FACTS: list[dict[str, object]] = [
+    {},
+    {"lymphocytes": "600/uL", "weeks_since_stop": 6, "disease_activity": "active"},
+    {"lymphocytes": 0.3, "weeks_since_stop": 40, "pregnancy_planned": True, "jcv": "positive"},
+]
+
+
+def test_a_warm_pair_cache_gives_what_a_cold_one_gives(shipped_rulebase: RuleBase) -> None:
+    """Every pair, assessed with its per-pair parts cached (after other facts), equals the
+    assessment computed with an empty cache; earlier results are not changed by later ones."""
+    import itertools
+
+    from switchadvisor.engine import assess
+
+    def cold(from_id: str, to_id: str, facts: dict[str, object]) -> str:
+        for key in ("pairs", "evidence_out", "evidence_cited"):
+            shipped_rulebase.cache.pop(key, None)
+        return assess(shipped_rulebase, from_id, to_id, facts=facts).to_json()
+
+    for from_id, to_id in itertools.permutations(sorted(shipped_rulebase.drugs), 2):
+        expected = [cold(from_id, to_id, facts) for facts in WARM_FACTS]
+        warm = [assess(shipped_rulebase, from_id, to_id, facts=facts)
+                for facts in (*WARM_FACTS, *reversed(WARM_FACTS))]
+        assert [item.to_json() for item in warm] == expected + expected[::-1], (from_id, to_id)

@@ -183,3 +183,91 @@ def test_a_warm_pair_cache_gives_what_a_cold_one_gives(shipped_rulebase: RuleBas
         warm = [assess(shipped_rulebase, from_id, to_id, facts=facts)
                 for facts in (*WARM_FACTS, *reversed(WARM_FACTS))]
         assert [item.to_json() for item in warm] == expected + expected[::-1], (from_id, to_id)
+
+
+# ------------------------------------------------------- check -f json: errors as data, one shape
+
+ERROR_KEYS = ["code", "field", "message", "accepted", "suggestions"]
+
+
+@pytest.mark.parametrize(("args", "code", "field", "suggestions"), [
+    (("--from", "fingolimd", "--to", "alemtuzumab"), "unknown-drug", "from", ["fingolimod"]),
+    (("--from", "fingolimod", "--to", "alemtuzumab", "--lymphocytes", "5 furlongs"),
+     "invalid-value", "lymphocytes", []),
+    (("--from", "fingolimod", "--to", "alemtuzumab", "--lymphocyte", "0.5"), "usage",
+     "lymphocyte", ["--lymphocytes", "--lymphocytes-lln"]),
+    (("--from", "fingolimod", "--to", "alemtuzumab", "--bogus"), "usage", "bogus", []),
+    (("--from", "fingolimod"), "usage", "to", []),
+    (("--from", "fingolimod", "--to", "alemtuzumab", "--rules", "/nonexistent/rules"),
+     "invalid-value", "rules", []),
+])
+@pytest.mark.parametrize("output_format", ["json", "cds-hooks"])
+def test_every_check_error_is_one_json_error_object(
+        args: tuple[str, ...], code: str, field: str, suggestions: list[str],
+        output_format: str, run_cli: RunCli) -> None:
+    rules = () if "--rules" in args else MINI
+    result = run_cli("check", *args, "-f", output_format, *rules)
+    assert result.exit_code == ExitCode.USAGE, result
+    data = json.loads(result.stdout)
+    error_info = SCHEMAS["batch-error"]()["$defs"]["ErrorInfo"]
+    jsonschema.Draft202012Validator(error_info).validate(data["error"])
+    assert list(data) == ["error"] and list(data["error"]) == ERROR_KEYS
+    assert (data["error"]["code"], data["error"]["field"]) == (code, field)
+    assert data["error"]["suggestions"] == suggestions
+    assert result.stderr.strip()
+
+
+def test_an_invalid_rule_base_error_lists_its_problems(mini_copy: Path,
+                                                        run_cli: RunCli) -> None:
+    (mini_copy / "drugs.yaml").write_text("drugs: [\n", encoding="utf-8")
+    result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab", "-f", "json",
+                     "--rules", str(mini_copy))
+    assert result.exit_code == ExitCode.RULEBASE, result
+    error = json.loads(result.stdout)["error"]
+    assert list(error) == [*ERROR_KEYS, "problems"] and error["problems"]
+
+
+# ----------------------------------------------------------------- the README's examples run
+
+
+SPARK_STAND_IN = """
+import json
+from switchadvisor import assess_many, load_rulebase
+
+class Row(dict):
+    def asDict(self):
+        return dict(self)
+
+class Rdd:
+    def __init__(self, partitions):
+        self.partitions = partitions
+    def mapPartitions(self, function):
+        return [out for partition in self.partitions for out in function(iter(partition))]
+
+class DataFrame:
+    rdd = Rdd([[Row(id="a", **{"from": "Gilenya", "to": "alemtuzumab"})],
+               [Row(id="b", **{"from": "Gilenya", "to": "Gilenya"}),
+                Row(id="c", **{"from": "natalizumab", "to": "ocrelizumab"})]])
+
+spark_df = DataFrame()
+"""
+
+
+def test_readme_spark_example_runs_per_partition() -> None:
+    """The three-line Spark example of "Library API", with a stand-in for the DataFrame."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Library API", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n")[2].split("```", 1)[0]
+    assert "mapPartitions" in block
+    code = SPARK_STAND_IN + block + "print(json.dumps(results))\n"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=False, cwd=root)
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(completed.stdout)
+    assert [record["id"] for record in results] == ["a", "b", "c"]
+    assert results[0]["verdict"] and results[2]["verdict"]
+    assert results[1]["error"]["code"] == "same-drug"

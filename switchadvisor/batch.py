@@ -28,9 +28,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from switchadvisor.assessment import Assessment, summarize
+from switchadvisor.conditions import FactType
 from switchadvisor.engine import Switch, assess, name_index
 from switchadvisor.errors import InputError
-from switchadvisor.facts import FACT_KEYS, parse_date, parse_facts
+from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import RuleBase
 
@@ -257,10 +258,20 @@ def _received(record: Mapping[str, Any]) -> dict[str, Any]:
             raise InputError(f"{key!r} must be a string, number or boolean, not "
                              f"{_json_type(value)}", option=name,
                              accepted="a string, number or boolean")
+        if isinstance(value, bool) and name not in _BOOLEAN_KEYS:
+            raise InputError(f"{key!r} must be a string or a number, not "
+                             f"{'true' if value else 'false'}", option=name,
+                             accepted="a string or a number")
         received[name] = value
     ordered: dict[str, Any] = {key: received.pop(key) for key in ("from", "to") if key in received}
     ordered.update(received)
     return ordered
+
+
+_BOOLEAN_KEYS = frozenset(name for name, spec in PATIENT_FACTS.items()
+                          if spec.type is FactType.BOOLEAN)
+"""Keys whose value may be a JSON boolean (true or false); elsewhere it is refused as such,
+not read as the text "True"."""
 
 
 def _unknown_key(key: str) -> InputError:

@@ -271,3 +271,26 @@ def test_readme_spark_example_runs_per_partition() -> None:
     assert [record["id"] for record in results] == ["a", "b", "c"]
     assert results[0]["verdict"] and results[2]["verdict"]
     assert results[1]["error"]["code"] == "same-drug"
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("age", True), ("jcv", True), ("disease_activity", False), ("stopped", True),
+    ("weeks-since-stop", False), ("lymphocytes", True),
+])
+def test_a_json_boolean_for_a_fact_that_is_not_yes_no_is_named_as_json(
+        key: str, value: bool, mini_rulebase: RuleBase) -> None:
+    record = {"from": "fingolimod", "to": "alemtuzumab", key: value}
+    (out,) = assess_many(mini_rulebase, [record])
+    assert out["error"]["code"] == "invalid-value"
+    assert out["error"]["field"] == key.replace("-", "_")
+    assert out["error"]["message"] == (f"{key!r} must be a string or a number, not "
+                                       f"{json.dumps(value)}")
+
+
+@pytest.mark.parametrize("value", [True, False, "yes", "no"])
+def test_pregnancy_planned_takes_a_json_boolean(value: object,
+                                                mini_rulebase: RuleBase) -> None:
+    (out,) = assess_many(mini_rulebase, [{"from": "fingolimod", "to": "alemtuzumab",
+                                          "pregnancy_planned": value}])
+    assert "error" not in out, out
+    assert out["input"]["pregnancy_planned"] == value

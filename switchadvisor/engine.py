@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
 from switchadvisor import __version__, timeunits
@@ -335,22 +336,43 @@ class _Pair:
     disclaimer: str
 
 
+@dataclass
+class _Caches:
+    """The engine's caches for one RuleBase object (in its ``cache``)."""
+
+    owner: weakref.ref[RuleBase]
+    pairs: dict[tuple[str, str], _Pair] = field(default_factory=dict)
+    evidence: dict[str, EvidenceOut] = field(default_factory=dict)
+    """Each evidence entry, validated once (citations empty)."""
+    cited: dict[tuple[str, tuple[str, ...], tuple[str, ...]], EvidenceOut] = field(
+        default_factory=dict)
+    """Evidence entries with their citing findings (bounded by ``_EVIDENCE_CACHE_SIZE``)."""
+
+
+def _caches(rulebase: RuleBase) -> _Caches:
+    """This rule base's engine caches. A copy made with ``dataclasses.replace`` shares the
+    ``cache`` dict but not these: they belong to the object they were built from."""
+    caches = rulebase.cache.get("engine")
+    if not isinstance(caches, _Caches) or caches.owner() is not rulebase:
+        caches = rulebase.cache["engine"] = _Caches(owner=weakref.ref(rulebase))
+    return caches
+
+
 def _pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
     """The pair's composed rules and fixed parts, computed once per rule base and pair.
 
-    Kept in ``rulebase.cache`` (one entry per ordered pair of its drugs, so bounded by the
-    rule base, not by the number of switches assessed). The output models kept here are
-    frozen and shared between assessments.
+    One entry per ordered pair of the rule base's drugs, so bounded by the rule base, not by
+    the number of switches assessed. The output models kept here are frozen and shared
+    between assessments. Drugs that are not the rule base's own objects are never cached.
     """
-    pairs: dict[tuple[str, str], _Pair] = rulebase.cache.setdefault("pairs", {})
+    if rulebase.drugs.get(from_drug.id) is not from_drug \
+            or rulebase.drugs.get(to_drug.id) is not to_drug:
+        return _build_pair(rulebase, from_drug, to_drug)
+    pairs = _caches(rulebase).pairs
     key = (from_drug.id, to_drug.id)
     pair = pairs.get(key)
-    if pair is None or rulebase.drugs.get(from_drug.id) is not from_drug \
-            or rulebase.drugs.get(to_drug.id) is not to_drug:
-        pair = _build_pair(rulebase, from_drug, to_drug)
-        if rulebase.drugs.get(from_drug.id) is from_drug \
-                and rulebase.drugs.get(to_drug.id) is to_drug:
-            pairs[key] = pair
+    if pair is None:
+        pair = pairs[key] = _build_pair(rulebase, from_drug, to_drug)
     return pair
 
 
@@ -684,9 +706,8 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
             against.setdefault(ref, []).append(item.id)
     for ref in washout.evidence if washout else []:
         support.setdefault(ref, []).append("washout")
-    templates: dict[str, EvidenceOut] = rulebase.cache.setdefault("evidence_out", {})
-    shared: dict[tuple[str, tuple[str, ...], tuple[str, ...]], EvidenceOut] = \
-        rulebase.cache.setdefault("evidence_cited", {})
+    caches = _caches(rulebase)
+    templates, shared = caches.evidence, caches.cited
     result = []
     for ref in ids:
         cited_for, cited_against = support.get(ref, []), against.get(ref, [])

@@ -174,8 +174,7 @@ def test_a_warm_pair_cache_gives_what_a_cold_one_gives(shipped_rulebase: RuleBas
     from switchadvisor.engine import assess
 
     def cold(from_id: str, to_id: str, facts: dict[str, object]) -> str:
-        for key in ("pairs", "evidence_out", "evidence_cited"):
-            shipped_rulebase.cache.pop(key, None)
+        shipped_rulebase.cache.pop("engine", None)
         return assess(shipped_rulebase, from_id, to_id, facts=facts).to_json()
 
     for from_id, to_id in itertools.permutations(sorted(shipped_rulebase.drugs), 2):
@@ -294,3 +293,21 @@ def test_pregnancy_planned_takes_a_json_boolean(value: object,
                                           "pregnancy_planned": value}])
     assert "error" not in out, out
     assert out["input"]["pregnancy_planned"] == value
+
+
+def test_a_rule_base_copy_does_not_reuse_the_originals_pairs(shipped_rulebase: RuleBase) -> None:
+    """`dataclasses.replace` shares the `cache` dict; the engine's per-pair parts must not
+    follow it into a copy with other pathways."""
+    import dataclasses
+
+    from switchadvisor.engine import assess
+
+    original = assess(shipped_rulebase, "fingolimod", "alemtuzumab")
+    assert "fingolimod→alemtuzumab" in original.switch.pathways
+    kept = {key: value for key, value in shipped_rulebase.pathways.items()
+            if key != ("fingolimod", "alemtuzumab")}
+    copy = dataclasses.replace(shipped_rulebase, pathways=kept)
+    assert copy.cache is shipped_rulebase.cache
+    changed = assess(copy, "fingolimod", "alemtuzumab")
+    assert "fingolimod→alemtuzumab" not in changed.switch.pathways
+    assert assess(shipped_rulebase, "fingolimod", "alemtuzumab").to_json() == original.to_json()

@@ -47,7 +47,8 @@ def run_batch(command: list[str], source: Path, target: Path, detail: str,
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run([*command, "batch", str(source), "--output", str(target),
-                                "--detail", detail, "--quiet", *extra], check=False, env=env)
+                                "--detail", detail, "--quiet", *extra], check=False, env=env,
+                               cwd=source.parent)  # not a checkout: `-m` puts cwd first
     seconds = time.perf_counter() - start
     if completed.returncode not in (0, 2):  # 2: some records were invalid, as generated
         sys.exit(f"batch failed with exit code {completed.returncode}")

@@ -132,7 +132,11 @@ class BatchAssessor:
                 f"record is longer than {MAX_RECORD_CHARS} characters", code="too-long",
                 accepted=f"at most {MAX_RECORD_CHARS} characters per record")))
         try:
-            record = json.loads(text)
+            record = json.loads(text, object_pairs_hook=_no_duplicates)
+        except _DuplicateKey as exc:
+            return self._count(error_record(line, None, InputError(
+                f"{exc.key!r} is given twice", option=exc.key, code="duplicate-key",
+                accepted="each key once")))
         except (ValueError, RecursionError) as exc:
             return self._count(error_record(line, None, InputError(
                 f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
@@ -213,6 +217,24 @@ class BatchAssessor:
             if len(self._names) < _NAME_CACHE_SIZE:
                 self._names[name] = resolved
         return resolved
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (never a silent last-wins)."""
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
 
 
 def _has_surrogate(record: Mapping[str, object]) -> bool:

@@ -311,3 +311,13 @@ def test_a_rule_base_copy_does_not_reuse_the_originals_pairs(shipped_rulebase: R
     changed = assess(copy, "fingolimod", "alemtuzumab")
     assert "fingolimod→alemtuzumab" not in changed.switch.pathways
     assert assess(shipped_rulebase, "fingolimod", "alemtuzumab").to_json() == original.to_json()
+
+
+def test_a_key_given_twice_in_one_object_is_an_error(mini_rulebase: RuleBase) -> None:
+    """JSON parsers differ on a repeated key (first or last wins): refuse it instead."""
+    text = '{"id": 1, "from": "natalizumab", "from": "fingolimod", "to": "alemtuzumab"}'
+    (out,) = assess_many(mini_rulebase, [text])
+    assert out["error"]["code"] == "duplicate-key" and out["error"]["field"] == "from"
+    (nested,) = assess_many(mini_rulebase, ['{"from": "fingolimod", "to": "alemtuzumab", '
+                                            '"age": {"a": 1, "a": 2}}'])
+    assert nested["error"]["code"] == "duplicate-key" and nested["error"]["field"] == "a"

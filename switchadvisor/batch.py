@@ -27,10 +27,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from switchadvisor.assessment import summarize
+from switchadvisor.assessment import Assessment, summarize
+from switchadvisor.conditions import FactType
 from switchadvisor.engine import Switch, assess, name_index
 from switchadvisor.errors import InputError
-from switchadvisor.facts import FACT_KEYS, parse_date, parse_facts
+from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import RuleBase
 
@@ -45,6 +46,13 @@ class Detail(str, enum.Enum):
 
     SUMMARY = "summary"
     FULL = "full"
+
+
+class RecordFormat(str, enum.Enum):
+    """What each assessed record is written as: the JSON contract, or CDS Hooks cards."""
+
+    JSON = "json"
+    CDS_HOOKS = "cds-hooks"
 
 
 RECORD_KEYS: dict[str, str] = {
@@ -96,14 +104,18 @@ class BatchAssessor:
 
     ``today`` is the assessment date used for records that give ``stopped`` without ``on``.
     ``as_data``: results carry the record as a dict too (for the Python API); the CLI needs
-    only the line.
+    only the line. ``format``: ``json`` writes the summary or full assessment (``detail``);
+    ``cds-hooks`` writes the CDS Hooks response built from the full assessment, with the
+    record's line and id under ``extension.switchadvisor``.
     """
 
     def __init__(self, rulebase: RuleBase, *, detail: Detail | str = Detail.SUMMARY,
-                 today: dt.date | None = None, as_data: bool = False) -> None:
+                 today: dt.date | None = None, as_data: bool = False,
+                 format: RecordFormat | str = RecordFormat.JSON) -> None:
         self.rulebase = rulebase
         self.as_data = as_data
         self.detail = Detail(detail)
+        self.format = RecordFormat(format)
         self.today = today or dt.date.today()
         self._index = name_index(rulebase)
         self._names: dict[str, Resolved] = {}
@@ -120,7 +132,11 @@ class BatchAssessor:
                 f"record is longer than {MAX_RECORD_CHARS} characters", code="too-long",
                 accepted=f"at most {MAX_RECORD_CHARS} characters per record")))
         try:
-            record = json.loads(text)
+            record = json.loads(text, object_pairs_hook=_no_duplicates)
+        except _DuplicateKey as exc:
+            return self._count(error_record(line, None, InputError(
+                f"{exc.key!r} is given twice", option=exc.key, code="duplicate-key",
+                accepted="each key once")))
         except (ValueError, RecursionError) as exc:
             return self._count(error_record(line, None, InputError(
                 f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
@@ -133,6 +149,10 @@ class BatchAssessor:
             if not isinstance(record, dict):
                 raise InputError(f"a record must be a JSON object, not {_json_type(record)}",
                                  code="not-an-object", accepted='{"from": …, "to": …, …}')
+            if _has_surrogate(record):
+                raise InputError("the record has text that is not Unicode (a lone surrogate "
+                                 "such as \\ud800)", code="not-json",
+                                 accepted="JSON text in UTF-8")
             record_id = record.get("id")
             if record_id is not None and (isinstance(record_id, bool)
                                           or not isinstance(record_id, str | int)):
@@ -172,9 +192,19 @@ class BatchAssessor:
         assessed_on = parse_date(on, option="on") if isinstance(on, str) and on else self.today
         assessment = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
                             received=received).model_copy(update={"id": record_id})
+        if self.format is RecordFormat.CDS_HOOKS:
+            return self._cds_hooks(assessment, line, record_id)
         output = summarize(assessment) if self.detail is Detail.SUMMARY else assessment
         data = output.model_dump(mode="json", by_alias=True) if self.as_data else None
         return BatchResult(line, data, output.model_dump_json(by_alias=True),
+                           assessment.verdict.value, assessment.worst_possible.value)
+
+    def _cds_hooks(self, assessment: Assessment, line: int, record_id: object) -> BatchResult:
+        from switchadvisor.render.cds_hooks import render_cds_hooks
+
+        data = json.loads(render_cds_hooks(assessment, indent=None))
+        data["extension"] = {"switchadvisor": {"line": line, "id": record_id}}
+        return BatchResult(line, data if self.as_data else None, _dumps(data),
                            assessment.verdict.value, assessment.worst_possible.value)
 
     def _resolve(self, name: object, option: str) -> Resolved:
@@ -187,6 +217,37 @@ class BatchAssessor:
             if len(self._names) < _NAME_CACHE_SIZE:
                 self._names[name] = resolved
         return resolved
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (never a silent last-wins)."""
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _has_surrogate(record: Mapping[str, object]) -> bool:
+    """Whether a key or a text value holds a lone UTF-16 surrogate (``"\\ud800"`` decodes to
+    one): it cannot be written as UTF-8, so the record is refused rather than the output."""
+    for key, value in record.items():
+        for text in (key, value):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+    return False
 
 
 def _json_type(value: object) -> str:
@@ -219,10 +280,20 @@ def _received(record: Mapping[str, Any]) -> dict[str, Any]:
             raise InputError(f"{key!r} must be a string, number or boolean, not "
                              f"{_json_type(value)}", option=name,
                              accepted="a string, number or boolean")
+        if isinstance(value, bool) and name not in _BOOLEAN_KEYS:
+            raise InputError(f"{key!r} must be a string or a number, not "
+                             f"{'true' if value else 'false'}", option=name,
+                             accepted="a string or a number")
         received[name] = value
     ordered: dict[str, Any] = {key: received.pop(key) for key in ("from", "to") if key in received}
     ordered.update(received)
     return ordered
+
+
+_BOOLEAN_KEYS = frozenset(name for name, spec in PATIENT_FACTS.items()
+                          if spec.type is FactType.BOOLEAN)
+"""Keys whose value may be a JSON boolean (true or false); elsewhere it is refused as such,
+not read as the text "True"."""
 
 
 def _unknown_key(key: str) -> InputError:
@@ -387,14 +458,15 @@ def _array_records(head: str, stream: TextIO) -> Iterator[tuple[int, str]]:
 
 def assess_many(rulebase: RuleBase, records: Iterable[object], *,
                 detail: Detail | str = Detail.SUMMARY,
-                today: dt.date | None = None) -> Iterator[dict[str, Any]]:
+                today: dt.date | None = None,
+                format: RecordFormat | str = RecordFormat.JSON) -> Iterator[dict[str, Any]]:
     """Assess each record (a mapping as in a batch line, or a JSON text), lazily, in order.
 
     Yields what ``switchadvisor batch`` writes, as dicts: a summary or full assessment, or an
     error record ``{"line": N, "id": …, "error": {…}}`` (N counts records from 1). Never
-    raises for a bad record.
+    raises for a bad record. ``format="cds-hooks"`` yields CDS Hooks responses instead.
     """
-    assessor = BatchAssessor(rulebase, detail=detail, today=today, as_data=True)
+    assessor = BatchAssessor(rulebase, detail=detail, today=today, as_data=True, format=format)
     for number, record in enumerate(records, start=1):
         if isinstance(record, str | bytes):
             text = record.decode("utf-8", "replace") if isinstance(record, bytes) else record
@@ -404,4 +476,4 @@ def assess_many(rulebase: RuleBase, records: Iterable[object], *,
 
 
 __all__ = ["MAX_RECORD_CHARS", "RECORD_KEYS", "BatchAssessor", "BatchResult", "Detail",
-           "assess_many", "error_record", "read_records"]
+           "RecordFormat", "assess_many", "error_record", "read_records"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypedDict
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -234,39 +236,28 @@ def assess(
         raise InputError("give facts either as a Facts object or as values, not both")
     from_drug, to_drug = switch.from_.drug, switch.to.drug
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
-    layers = _compose(rulebase, from_drug, to_drug)
-    rules = [rule for _, rules in layers for rule in rules]
-    superseding: dict[str, list[str]] = {}
-    for rule in rules:
-        for target in rule.finding.supersedes:
-            superseding.setdefault(target, []).append(rule.finding.id)
+    pair = _pair(rulebase, from_drug, to_drug)
 
     fired: list[FiredFinding] = []
     not_evaluated: list[NotEvaluated] = []
     not_fired: list[NotFired] = []
-    superseded: list[Superseded] = []
-    for rule in rules:
-        finding = rule.finding
-        if finding.id in superseding:
-            superseded.append(Superseded(id=finding.id, title=finding.title, layer=rule.layer,
-                                         by=superseding[finding.id][0]))
-            continue
+    for rule in pair.rules:
         _evaluate_rule(rule, context, fired, not_evaluated, not_fired)
     # Several specific findings can replace one general finding (e.g. two gap bands): name the
     # one that fired, if any, rather than one that did not apply to these facts.
     fired_ids = {item.id for item in fired}
     superseded = [item.model_copy(update={"by": next(
-        (by for by in superseding[item.id] if by in fired_ids), item.by)}) for item in superseded]
+        (by for by in pair.superseding[item.id] if by in fired_ids), item.by)})
+        for item in pair.superseded]
 
     # Most severe first; within a level, the layer order (specific before general) stays.
     fired.sort(key=lambda item: -item.severity.rank)
     not_evaluated.sort(key=lambda item: -item.severity.rank)
     verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
     worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
-    pathways = [pathway for pathway, _ in layers if pathway is not None]
-    washout = _washout(pathways, context)
-    alternatives = _alternatives(rulebase, pathways, to_drug)
-    figures = _figures(from_drug)
+    washout = _washout(pair.washout, context)
+    alternatives = list(pair.alternatives)
+    figures = list(pair.figures)
 
     evidence_ids = _cited(fired, not_evaluated, washout, alternatives, figures)
     return Assessment(
@@ -278,9 +269,9 @@ def assess(
         input=dict(received),
         switch=SwitchInfo(
             from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
-            pathways=[_pathway_name(pathway) for pathway in pathways],
+            pathways=list(pair.pathway_names),
         ),
-        summary=[_summary(pathway, context) for pathway in pathways],
+        summary=list(pair.summary),
         facts=_readings(facts),
         verdict=verdict,
         worst_possible=worst,
@@ -292,6 +283,142 @@ def assess(
         superseded=superseded,
         alternatives=alternatives,
         evidence=_evidence(rulebase, evidence_ids, fired, not_evaluated, washout),
+        disclaimer=pair.disclaimer,
+    )
+
+
+# ------------------------------------------------------------- what depends on the pair only
+
+
+class _Common(TypedDict):
+    """The fields every finding model shares, taken from the rule."""
+
+    id: str
+    severity: Severity
+    title: str
+    layer: Layer
+    origin: str
+
+
+@dataclass(frozen=True)
+class _PairRule:
+    """One rule of a switch, with what does not depend on the facts worked out once."""
+
+    rule: Rule
+    common: _Common
+    missing: tuple[str, ...]
+    """Figure placeholders of the message that this pair's drugs have no figure for."""
+    message: str | None
+    """The message filled in for this pair (None when a figure is missing)."""
+    condition: str | None
+    """The condition rendered (None = always applies)."""
+
+
+@dataclass(frozen=True)
+class _PairWashout:
+    """The washout window of a switch without the gap: bounds, wording and provenance."""
+
+    low: Bound | None
+    high: Bound | None
+    window: str
+    basis: str
+    evidence: tuple[str, ...]
+    layer: Layer
+    origin: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Everything about a switch that depends only on its two drugs, not on the facts."""
+
+    rules: tuple[_PairRule, ...]
+    superseded: tuple[Superseded, ...]
+    superseding: Mapping[str, tuple[str, ...]]
+    """Each superseded finding → the findings that replace it, in layer order."""
+    pathway_names: tuple[str, ...]
+    summary: tuple[str, ...]
+    washout: _PairWashout | None
+    alternatives: tuple[Alternative, ...]
+    figures: tuple[Figure, ...]
+    disclaimer: str
+
+
+@dataclass
+class _Caches:
+    """The engine's caches for one RuleBase object (in its ``cache``)."""
+
+    owner: weakref.ref[RuleBase]
+    pairs: dict[tuple[str, str], _Pair] = field(default_factory=dict)
+    evidence: dict[str, EvidenceOut] = field(default_factory=dict)
+    """Each evidence entry, validated once (citations empty)."""
+    cited: dict[tuple[str, tuple[str, ...], tuple[str, ...]], EvidenceOut] = field(
+        default_factory=dict)
+    """Evidence entries with their citing findings (bounded by ``_EVIDENCE_CACHE_SIZE``)."""
+
+
+def _caches(rulebase: RuleBase) -> _Caches:
+    """This rule base's engine caches. A copy made with ``dataclasses.replace`` shares the
+    ``cache`` dict but not these: they belong to the object they were built from."""
+    caches = rulebase.cache.get("engine")
+    if not isinstance(caches, _Caches) or caches.owner() is not rulebase:
+        caches = rulebase.cache["engine"] = _Caches(owner=weakref.ref(rulebase))
+    return caches
+
+
+def _pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
+    """The pair's composed rules and fixed parts, computed once per rule base and pair.
+
+    One entry per ordered pair of the rule base's drugs, so bounded by the rule base, not by
+    the number of switches assessed. The output models kept here are frozen and shared
+    between assessments. Drugs that are not the rule base's own objects are never cached.
+    """
+    if rulebase.drugs.get(from_drug.id) is not from_drug \
+            or rulebase.drugs.get(to_drug.id) is not to_drug:
+        return _build_pair(rulebase, from_drug, to_drug)
+    pairs = _caches(rulebase).pairs
+    key = (from_drug.id, to_drug.id)
+    pair = pairs.get(key)
+    if pair is None:
+        pair = pairs[key] = _build_pair(rulebase, from_drug, to_drug)
+    return pair
+
+
+def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
+    context = _Context(from_drug, to_drug, Facts(), rulebase.classes)
+    layers = _compose(rulebase, from_drug, to_drug)
+    rules = [rule for _, rules in layers for rule in rules]
+    superseding: dict[str, list[str]] = {}
+    for rule in rules:
+        for target in rule.finding.supersedes:
+            superseding.setdefault(target, []).append(rule.finding.id)
+    kept: list[_PairRule] = []
+    superseded: list[Superseded] = []
+    for rule in rules:
+        finding = rule.finding
+        if finding.id in superseding:
+            superseded.append(Superseded(id=finding.id, title=finding.title, layer=rule.layer,
+                                         by=superseding[finding.id][0]))
+            continue
+        missing = tuple(context.missing_templates(finding.message))
+        kept.append(_PairRule(
+            rule=rule,
+            common=_Common(id=finding.id, severity=finding.severity, title=finding.title,
+                           layer=rule.layer, origin=rule.origin),
+            missing=missing,
+            message=None if missing else context.message(finding.message),
+            condition=render(rule.condition.root) if rule.condition is not None else None,
+        ))
+    pathways = [pathway for pathway, _ in layers if pathway is not None]
+    return _Pair(
+        rules=tuple(kept),
+        superseded=tuple(superseded),
+        superseding={target: tuple(ids) for target, ids in superseding.items()},
+        pathway_names=tuple(_pathway_name(pathway) for pathway in pathways),
+        summary=tuple(_summary(pathway, context) for pathway in pathways),
+        washout=_pair_washout(pathways, context),
+        alternatives=tuple(_alternatives(rulebase, pathways, to_drug)),
+        figures=tuple(_figures(from_drug)),
         disclaimer=" ".join(rulebase.meta.disclaimer.split()),
     )
 
@@ -351,12 +478,15 @@ def _pathway_name(pathway: PathwayRules) -> str:
     return f"{pathway.pathway.from_}→{pathway.pathway.to}"
 
 
-def _evaluate_rule(rule: Rule, context: _Context, fired: list[FiredFinding],
+def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
                    not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
+    # Output models are built with ``model_construct``: every value here is already of the
+    # field's type (validated rule-base data, strings, enums), so validating again would
+    # only cost time; ``Assessment`` itself is still validated.
+    rule = pair_rule.rule
     finding = rule.finding
-    common = {"id": finding.id, "severity": finding.severity, "title": finding.title,
-              "layer": rule.layer, "origin": rule.origin}
-    missing = context.missing_templates(finding.message)
+    common = pair_rule.common
+    missing = pair_rule.missing
     if missing:
         # A message that would quote a figure this drug does not have is never printed
         # with a gap in it: unless its condition is false or itself undecided, the finding
@@ -365,35 +495,42 @@ def _evaluate_rule(rule: Rule, context: _Context, fired: list[FiredFinding],
                       if rule.condition is not None else None)
         if evaluation is None or evaluation.result is True:
             reasons = [context.missing_figure(name) for name in missing]
-            not_evaluated.append(NotEvaluated(
+            not_evaluated.append(NotEvaluated.model_construct(
                 **common,
-                condition=render(rule.condition.root) if rule.condition is not None
+                condition=pair_rule.condition if pair_rule.condition is not None
                 else "always",
-                needs=missing, options=[f"none: {reason}" for reason in reasons],
+                needs=list(missing), options=[f"none: {reason}" for reason in reasons],
                 decides=f"needs a verified figure: {'; '.join(reasons)}",
-                trace=[TraceStep(text=reason, result=None) for reason in reasons],
+                trace=[TraceStep.model_construct(text=reason, result=None)
+                       for reason in reasons],
                 evidence=list(finding.evidence),
                 counter_evidence=list(finding.counter_evidence)))
             return
+    message = pair_rule.message
     if rule.condition is None:
-        fired.append(FiredFinding(
-            **common, message=context.message(finding.message), condition=None,
-            trace=[TraceStep(text="always applies to this switch", result=True)],
+        assert message is not None, "a message with a missing figure is not evaluated above"
+        fired.append(FiredFinding.model_construct(
+            **common, message=message, condition=None,
+            trace=[TraceStep.model_construct(text="always applies to this switch",
+                                             result=True)],
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
         return
     evaluation = evaluate(rule.condition, context.lookup, context.describe,
                           label=context.label, unknown=context.unknown)
-    trace = [TraceStep(text=step.text, result=step.result) for step in evaluation.trace]
-    condition = render(rule.condition.root)
+    trace = [TraceStep.model_construct(text=step.text, result=step.result)
+             for step in evaluation.trace]
+    condition = pair_rule.condition
+    assert condition is not None
     if evaluation.result is True:
-        fired.append(FiredFinding(
-            **common, message=context.message(finding.message), condition=condition,
+        assert message is not None, "a message with a missing figure is not evaluated above"
+        fired.append(FiredFinding.model_construct(
+            **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
             counter_evidence=list(finding.counter_evidence)))
     elif evaluation.result is False:
-        not_fired.append(NotFired(**common, condition=condition, trace=trace))
+        not_fired.append(NotFired.model_construct(**common, condition=condition, trace=trace))
     else:
-        not_evaluated.append(NotEvaluated(
+        not_evaluated.append(NotEvaluated.model_construct(
             **common, condition=condition, needs=list(evaluation.missing),
             options=_options(evaluation.missing, context),
             decides=f"fires if {evaluation.decides}", trace=trace,
@@ -420,7 +557,7 @@ def _options(missing: Sequence[str], context: _Context) -> list[str]:
 # ------------------------------------------------------------------------------ washout
 
 
-def _washout(pathways: Sequence[PathwayRules], context: _Context) -> Washout | None:
+def _pair_washout(pathways: Sequence[PathwayRules], context: _Context) -> _PairWashout | None:
     chosen = next((pathway for pathway in pathways if pathway.pathway.washout), None)
     if chosen is None:
         return None
@@ -429,16 +566,22 @@ def _washout(pathways: Sequence[PathwayRules], context: _Context) -> Washout | N
     notes: list[str] = []
     low, low_duration = _bound(spec.min, context, notes)
     high, high_duration = _bound(spec.max, context, notes)
+    return _PairWashout(low=low, high=high,
+                        window=_window_text(low, high, low_duration, high_duration),
+                        basis=context.message(spec.basis), evidence=tuple(spec.evidence),
+                        layer=chosen.layer, origin=_pathway_name(chosen), notes=tuple(notes))
+
+
+def _washout(pair: _PairWashout | None, context: _Context) -> Washout | None:
+    if pair is None:
+        return None
     weeks = context.facts.weeks_since_stop
-    position, explanation = _position(weeks, low, high)
-    if notes:
-        explanation = f"{explanation}; {'; '.join(notes)}"
-    return Washout(min=low, max=high, window=_window_text(low, high, low_duration,
-                                                          high_duration),
-                   basis=context.message(spec.basis),
-                   evidence=list(spec.evidence), layer=chosen.layer,
-                   origin=_pathway_name(chosen), weeks_since_stop=weeks, position=position,
-                   explanation=explanation)
+    position, explanation = _position(weeks, pair.low, pair.high)
+    if pair.notes:
+        explanation = f"{explanation}; {'; '.join(pair.notes)}"
+    return Washout(min=pair.low, max=pair.high, window=pair.window, basis=pair.basis,
+                   evidence=list(pair.evidence), layer=pair.layer, origin=pair.origin,
+                   weeks_since_stop=weeks, position=position, explanation=explanation)
 
 
 def _bound(value: Duration | dict[str, Duration] | str | None, context: _Context,
@@ -575,18 +718,36 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
             against.setdefault(ref, []).append(item.id)
     for ref in washout.evidence if washout else []:
         support.setdefault(ref, []).append("washout")
+    caches = _caches(rulebase)
+    templates, shared = caches.evidence, caches.cited
     result = []
     for ref in ids:
-        entry = rulebase.evidence[ref]
-        result.append(EvidenceOut(
-            id=entry.id, kind=entry.kind, authors=entry.authors, title=entry.title,
-            source=entry.source, year=entry.year, doi=entry.doi, pmid=entry.pmid, url=entry.url,
-            section=entry.section, holder=entry.holder, version=entry.version,
-            n=entry.n, n_note=entry.n_note,
-            finding=" ".join(entry.finding.split()),
-            cited_for=support.get(ref, []), cited_against=against.get(ref, []),
-        ))
+        cited_for, cited_against = support.get(ref, []), against.get(ref, [])
+        key = (ref, tuple(cited_for), tuple(cited_against))
+        out = shared.get(key)
+        if out is not None:
+            result.append(out)
+            continue
+        template = templates.get(ref)
+        if template is None:
+            entry = rulebase.evidence[ref]
+            template = templates[ref] = EvidenceOut(
+                id=entry.id, kind=entry.kind, authors=entry.authors, title=entry.title,
+                source=entry.source, year=entry.year, doi=entry.doi, pmid=entry.pmid,
+                url=entry.url, section=entry.section, holder=entry.holder,
+                version=entry.version, n=entry.n, n_note=entry.n_note,
+                finding=" ".join(entry.finding.split()), cited_for=[], cited_against=[])
+        # a copy of the validated entry with this assessment's citations (no re-validation)
+        out = template.model_copy(update={"cited_for": cited_for,
+                                          "cited_against": cited_against})
+        if len(shared) < _EVIDENCE_CACHE_SIZE:  # frozen, so shared between assessments
+            shared[key] = out
+        result.append(out)
     return result
+
+
+_EVIDENCE_CACHE_SIZE = 20_000
+"""Evidence entries kept per (entry, citing findings): bounded, so memory stays flat."""
 
 
 def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:

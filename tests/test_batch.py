@@ -1,6 +1,6 @@
 """`switchadvisor batch`: one record out per record in, in order; bad records become error
-records; output validates against the committed schemas; the per-pair fast path gives what
-`assess` gives."""
+records; output validates against the committed schemas; a batch record is what `assess`
+gives."""
 
 from __future__ import annotations
 
@@ -249,7 +249,7 @@ def test_check_detail_summary_and_compact(run_cli: RunCli) -> None:
     assert run_cli(*args[:-3], "--compact", *MINI).exit_code == ExitCode.USAGE
 
 
-# -------------------------------------------------------- the fast path gives assess()'s
+# --------------------------------------------------------- a batch record is assess()'s
 
 FACT_SETS: list[dict[str, object]] = [
     {},

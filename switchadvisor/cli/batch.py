@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated, Optional, TextIO
@@ -25,6 +26,7 @@ _PROGRESS_EVERY = 2000
     "switchadvisor batch records.jsonl > results.jsonl",
     "cat records.jsonl | switchadvisor batch - --detail full",
     "switchadvisor batch records.jsonl --fail-on critical -q",
+    "switchadvisor batch records.jsonl --format cds-hooks",
 ))
 def batch(
     file: Annotated[str, typer.Argument(
@@ -33,10 +35,11 @@ def batch(
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", metavar="FILE", help="Write the records to FILE instead of stdout.")
     ] = None,
-    detail: Annotated[str, typer.Option(
+    detail: Annotated[Optional[str], typer.Option(
         "--detail", metavar="LEVEL",
-        help="summary (verdict, washout, finding ids) | full (the whole assessment).")
-    ] = "summary",
+        help="summary (verdict, washout, finding ids; the default) | full (the whole "
+             "assessment). For --format json.")
+    ] = None,
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", metavar="LEVEL",
         help="Exit 1 when any verdict reaches LEVEL (info | warning | critical).")] = None,
@@ -45,6 +48,11 @@ def batch(
     ] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary or progress on stderr.")] = False,
+    # qa-pipe: CDS Hooks cards per record (issue 10, item 6)
+    format_: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="json (the assessment, as --detail says) | cds-hooks (a CDS Hooks response "
+             "per record, its line and id under extension.switchadvisor).")] = "json",
     rules: RulesOption = None,
 ) -> None:
     """Assess many switches: one JSON record per input record, in order, streamed.
@@ -54,16 +62,26 @@ def batch(
     A bad record gives an error record and the batch goes on. Exit 0 when every record was
     assessed, 2 when any was invalid, 1 when --fail-on was reached.
     """
-    from switchadvisor.batch import BatchAssessor, Detail, read_records
+    from switchadvisor.batch import BatchAssessor, Detail, RecordFormat, read_records
     from switchadvisor.facts import parse_choice
 
-    level = Detail(parse_choice(detail, option="--detail", choices=("summary", "full")))
+    record_format = RecordFormat(parse_choice(format_, option="--format",
+                                              choices=("json", "cds-hooks")))
+    if detail is not None and record_format is RecordFormat.CDS_HOOKS:
+        raise InputError("--detail applies to --format json only (CDS Hooks cards are built "
+                         "from the full assessment)", option="--detail")
+    level = Detail(parse_choice(detail or "summary", option="--detail",
+                                choices=("summary", "full")))
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
                  if fail_on is not None else None)
     if strict and threshold is None:
         raise InputError("--strict only has a meaning with --fail-on", option="--strict")
+    if output is not None and file != "-" and _same_file(file, output):
+        raise InputError(f"--output: {output!r} is the input file; writing it would erase "
+                         "the records before they are read", option="--output",
+                         code="unwritable-file")
     rulebase = load(rules)
-    assessor = BatchAssessor(rulebase, detail=level)
+    assessor = BatchAssessor(rulebase, detail=level, format=record_format)
     source = _open_input(file)
     target = _utf8_stdout() if output is None else _open_output(output)
     progress = not quiet and sys.stderr.isatty()
@@ -88,6 +106,13 @@ def batch(
     if not quiet:
         _report(assessor, count, time.perf_counter() - start)
     raise typer.Exit(_exit_code(assessor, threshold, strict=strict))
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # either does not exist (yet): reported when opened
+        return False
 
 
 def _open_input(file: str) -> TextIO:

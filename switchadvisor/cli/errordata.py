@@ -43,6 +43,7 @@ def error_data(exc: BaseException) -> dict[str, object]:
         return {"error": exc.to_dict()}
     if isinstance(exc, RuleBaseError):
         return {"error": {"code": "invalid-rulebase", "field": "rules", "message": str(exc),
+                          "accepted": None, "suggestions": [],
                           "problems": [str(problem) for problem in exc.problems]}}
     param = getattr(exc, "param", None)
     opts = getattr(param, "opts", None) or []
@@ -50,9 +51,11 @@ def error_data(exc: BaseException) -> dict[str, object]:
     format_message = getattr(exc, "format_message", None)
     message = format_message() if callable(format_message) else str(exc)
     code = "usage" if hasattr(exc, "format_message") else "error"
+    possibilities = getattr(exc, "possibilities", None) or []  # click: "did you mean"
     return {"error": {"code": code,
                       "field": field.lstrip("-").replace("-", "_") if field else None,
-                      "message": message}}
+                      "message": message, "accepted": None,
+                      "suggestions": sorted(str(option) for option in possibilities)}}
 
 
 def write_json_error(args: list[str], exc: BaseException) -> None:

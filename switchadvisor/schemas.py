@@ -83,6 +83,9 @@ class ErrorInfo(_Strict):
     accepted: str | None = Field(None, description="What is accepted there.")
     suggestions: list[str] = Field(default_factory=list,
                                    description="'Did you mean' candidates.")
+    problems: list[str] = Field(default_factory=list, description="For an invalid rule base "
+                                "(`check`): each problem as file:line:column: message, at most "
+                                "`--max-problems` of them, then how many more.")
 
 
 class BatchError(_Strict):

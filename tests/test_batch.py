@@ -291,4 +291,6 @@ def test_an_invalid_rule_base_is_an_error_object_too(mini_copy: Path, run_cli: R
     assert result.exit_code == ExitCode.RULEBASE, result
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "invalid-rulebase" and error["problems"]
+    # the same error object as a batch error record's: it validates against that schema
+    jsonschema.validate({"line": 1, "id": None, "error": error}, SCHEMAS["batch-error"]())
     assert "drugs.yaml" in result.stderr

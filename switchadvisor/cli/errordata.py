@@ -44,7 +44,7 @@ def error_data(exc: BaseException) -> dict[str, object]:
     if isinstance(exc, RuleBaseError):
         return {"error": {"code": "invalid-rulebase", "field": "rules", "message": str(exc),
                           "accepted": None, "suggestions": [],
-                          "problems": [str(problem) for problem in exc.problems]}}
+                          "problems": exc.lines()}}
     param = getattr(exc, "param", None)
     opts = getattr(param, "opts", None) or []
     field = opts[0] if opts else getattr(exc, "option_name", None)

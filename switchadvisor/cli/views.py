@@ -75,10 +75,11 @@ def show(draw: Callable[[int, bool], RenderableType], *, file: TextIO,
     """Print what ``draw(width, plain)`` returns: ASCII and no styles without colour.
 
     Without ``--width``, the terminal's width, but at least ``minimum`` columns."""
-    from rich.console import Console
     from rich.segment import Segment, Segments
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    from switchadvisor.render.safe import new_console
+
+    console = new_console(file=file, highlight=False, soft_wrap=False)
     if width is not None or console.width < minimum:
         console.width = width or minimum
     plain = console.no_color or console.color_system is None

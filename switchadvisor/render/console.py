@@ -24,6 +24,7 @@ from rich.text import Text
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
 from switchadvisor.render import options_text
+from switchadvisor.render.safe import new_console
 from switchadvisor.rulebase import EvidenceEntry, Layer, Severity
 
 SEVERITY_STYLE = {
@@ -87,7 +88,7 @@ LAYER_WORDS = {
 def print_assessment(assessment: Assessment, *, file: TextIO, width: int | None = None,
                      full: bool = False, pager: bool = True) -> None:
     """The card (default) or the full view (``full``), paged on a terminal if ``pager``."""
-    console = Console(file=file, width=width, highlight=False, soft_wrap=False)
+    console = new_console(file=file, width=width, highlight=False, soft_wrap=False)
     if full:
         renderable = build(assessment)
     else:
@@ -149,7 +150,7 @@ def page(text: str, command: str | None = None) -> bool:
 
 def plain(renderable: RenderableType, width: int) -> str:
     """A renderable as plain text at ``width`` columns, without trailing spaces."""
-    console = Console(record=True, width=width, color_system=None, highlight=False,
+    console = new_console(record=True, width=width, color_system=None, highlight=False,
                       file=io.StringIO())
     console.print(renderable, crop=False)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"

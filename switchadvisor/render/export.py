@@ -78,13 +78,14 @@ def exporting(path: str | None, *, title: str = "switchadvisor",
 
 def save(text: str, target: Path, *, title: str = "switchadvisor") -> None:
     """Write ``text`` (plain or with ANSI colours) to ``target`` as SVG or HTML."""
-    from rich.console import Console
     from rich.text import Text
+
+    from switchadvisor.render.safe import new_console
 
     lines = text.rstrip("\n").split("\n")
     width = max([40, *(Text.from_ansi(line).cell_len for line in lines)])
     # An explicit height too: rich would otherwise use 80 columns under TERM=dumb.
-    console = Console(record=True, width=width, height=max(25, len(lines)),
+    console = new_console(record=True, width=width, height=max(25, len(lines)),
                       file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", highlight=False, soft_wrap=True)
     for line in lines:

@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from switchadvisor.assessment import Assessment, Bound, Figure
+from switchadvisor.render.safe import new_console
 
 Band = Literal["present", "recovery", "rebound", "window", "here"]
 
@@ -360,7 +361,7 @@ def render_plain(assessment: Assessment, width: int = 80) -> str:
     """The timeline as plain ASCII text at ``width`` (for tests and docs)."""
     import io
 
-    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    console = new_console(width=width, file=io.StringIO(), color_system=None, highlight=False)
     console.print(build(assessment, width=width, plain=True))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"

@@ -18,7 +18,7 @@ from helpers import MINI_RULES, RunCli
 
 MARK = "[red]MK[/red]:warning:<script>alert(1)</script>"
 _TEXT_LINE = re.compile(
-    r"^(?P<head>\s*(?:- )?(?:title|message|summary|finding|description|name): )"
+    r"^(?P<head>\s*(?:- )?(?:title|message|summary|finding|description|name|source): )"
     r"(?P<value>[^>|\"'\n][^\n]*)$", re.MULTILINE)
 
 

@@ -158,3 +158,14 @@ class RuleBaseError(SwitchAdvisorError):
             return self.summary
         count = self.count
         return f"{self.summary}: {count:,} problem{'s' if count != 1 else ''}"
+
+
+class OutputError(SwitchAdvisorError):
+    """A file the user asked for (``--export``) could not be written: a full disk, an I/O
+    error. Exit 74, like a failing stdout; a bad name is an ``InputError`` (exit 2)."""
+
+    exit_code = ExitCode.IO_ERROR
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option

@@ -11,6 +11,7 @@ import typer
 
 from switchadvisor.cli.app import SEVERITIES, RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.paths import input_file, same_file, shown
 
 if TYPE_CHECKING:
     from switchadvisor.batch import BatchAssessor
@@ -64,6 +65,10 @@ def batch(
         raise InputError("--strict only has a meaning with --fail-on", option="--strict")
     rulebase = load(rules)
     assessor = BatchAssessor(rulebase, detail=level)
+    if output is not None and file != "-" and same_file(file, output):
+        raise InputError(f"--output: {shown(output)} is the input FILE: it would be emptied "
+                         "before it is read", option="--output", code="unwritable-file",
+                         accepted="a file other than the input")
     source = _open_input(file)
     target = _utf8_stdout() if output is None else _open_output(output)
     progress = not quiet and sys.stderr.isatty()
@@ -96,10 +101,11 @@ def _open_input(file: str) -> TextIO:
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
         return sys.stdin
+    input_file(file, "FILE")
     try:
         return open(file, encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise InputError(f"FILE: cannot read {file!r}: {exc.strerror}", option="FILE",
+        raise InputError(f"FILE: cannot read {shown(file)}: {exc.strerror}", option="FILE",
                          code="unreadable-file") from None
 
 
@@ -116,7 +122,7 @@ def _open_output(path: str) -> TextIO:
     try:
         return open(path, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise InputError(f"--output: cannot write {path!r}: {exc.strerror}",
+        raise InputError(f"--output: cannot write {shown(path)}: {exc.strerror}",
                          option="--output", code="unwritable-file") from None
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from switchadvisor.cli.app import examples, rules_app
 from switchadvisor.cli.replay import ReportFormat
-from switchadvisor.errors import ExitCode, InputError, RuleBaseError
+from switchadvisor.errors import ExitCode, RuleBaseError
 
 if TYPE_CHECKING:
     from switchadvisor.rulebase import RuleBase
@@ -41,12 +40,11 @@ def rules_diff(
 
 
 def _load(directory: str, name: str) -> RuleBase:
+    from switchadvisor.paths import input_directory
     from switchadvisor.rulebase import load_rulebase
 
-    if not Path(directory).is_dir():
-        raise InputError(f"{name}: rule base directory not found: {directory}", option=name)
     try:
-        return load_rulebase(directory)
+        return load_rulebase(input_directory(directory, name))
     except RuleBaseError as exc:
-        raise RuleBaseError(problems=exc.problems,
+        raise RuleBaseError(problems=exc.problems, omitted=exc.omitted,
                             summary=f"{name} {directory}: {exc.summary}") from None

@@ -31,6 +31,7 @@ from switchadvisor.assessment import summarize
 from switchadvisor.engine import Switch, assess, name_index
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, parse_date, parse_facts
+from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import RuleBase
 
@@ -120,8 +121,11 @@ class BatchAssessor:
                 f"record is longer than {MAX_RECORD_CHARS} characters", code="too-long",
                 accepted=f"at most {MAX_RECORD_CHARS} characters per record")))
         try:
-            record = json.loads(text)
-        except (ValueError, RecursionError) as exc:
+            record = loads(text)
+        except DuplicateKeyError as exc:
+            return self._count(error_record(line, None, InputError(
+                str(exc), option=exc.key, code=exc.code, accepted="each key once")))
+        except JsonInputError as exc:
             return self._count(error_record(line, None, InputError(
                 f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
         return self.assess_record(record, line)

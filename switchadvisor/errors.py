@@ -53,6 +53,12 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(escape, text)
 
 
+def printable_text(text: str) -> str:
+    """``printable`` for text of several lines: newlines kept, every other control character
+    escaped (a report that quotes input — ``replay``'s drug names and ids — goes through it)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def bounded(text: str, limit: int = MAX_LINE) -> str:
     """``text`` cut to ``limit`` characters (with an ellipsis)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from switchadvisor.cli.app import RulesOption, app, examples, load
-from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.errors import ExitCode, InputError, printable_text
 
 
 class ReportFormat(str, enum.Enum):
@@ -50,7 +50,8 @@ def replay(
     if output_format is ReportFormat.JSON:
         typer.echo(report.model_dump_json(indent=2, by_alias=True))
     else:
-        typer.echo(render_replay_text(report, file), nl=False)
+        # the report quotes the records (names, ids): their control characters are escaped
+        typer.echo(printable_text(render_replay_text(report, file)), nl=False)
     if report.counts.errors:
         raise typer.Exit(ExitCode.USAGE)
     raise typer.Exit(ExitCode.FAIL_ON if report.counts.changed else ExitCode.OK)

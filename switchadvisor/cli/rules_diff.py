@@ -8,7 +8,7 @@ import typer
 
 from switchadvisor.cli.app import examples, rules_app
 from switchadvisor.cli.replay import ReportFormat
-from switchadvisor.errors import ExitCode, RuleBaseError
+from switchadvisor.errors import ExitCode, RuleBaseError, printable_text
 
 if TYPE_CHECKING:
     from switchadvisor.rulebase import RuleBase
@@ -35,7 +35,7 @@ def rules_diff(
     if output_format is ReportFormat.JSON:
         typer.echo(diff.model_dump_json(indent=2, by_alias=True))
     else:
-        typer.echo(render_diff_text(diff), nl=False)
+        typer.echo(printable_text(render_diff_text(diff)), nl=False)
     raise typer.Exit(ExitCode.OK if diff.identical else ExitCode.FAIL_ON)
 
 

@@ -1,0 +1,60 @@
+"""Attack review: option values of the picture commands. ``--what-if`` is bounded before its
+regex runs, and its number pattern cannot match ``..`` (the old ``[\\d.]+`` made
+``age=1..1..1..…`` try every split: 40,000 characters took 17 s, 130,000 took 195 s)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import MINI_RULES, RunCli
+from switchadvisor import whatif
+from switchadvisor.errors import ExitCode, InputError
+
+MINI = ("--rules", str(MINI_RULES))
+CHECK = ("check", "--from", "fingolimod", "--to", "cladribine", *MINI)
+
+
+@pytest.mark.parametrize("text", ["1..1", "1..", "..1", ".", "1.2.3", "1e5.5"])
+def test_a_number_never_spans_dots(text: str) -> None:
+    assert re.fullmatch(whatif._NUMBER, text, re.IGNORECASE) is None
+
+
+@pytest.mark.parametrize("text", ["0", "0.2", ".5", "2.", "+1", "-1e3", "1E-2"])
+def test_numbers_still_read(text: str) -> None:
+    assert re.fullmatch(whatif._NUMBER, text, re.IGNORECASE) is not None
+
+
+def test_a_long_spec_is_refused_before_the_regex(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = whatif._SPEC
+
+    class Spy:
+        def match(self, text: str) -> re.Match[str] | None:
+            seen.append(len(text))
+            return real.match(text)
+
+    monkeypatch.setattr(whatif, "_SPEC", Spy())
+    with pytest.raises(InputError, match="longer than 100 characters"):
+        whatif.parse_spec("age=1" + "..1" * 40_000 + ":x")
+    whatif.parse_spec("age=20..30:5")
+    assert seen == [len("age=20..30:5")]
+
+
+@pytest.mark.parametrize("spec", [
+    "age=1" + "..1" * 32 + ":x",          # under the length cap, many dots
+    "age=" + "." * 95 + "..2:1",
+    "lymphocytes=1e400..1e401:1",
+    "age=0..1e-320:1e-320",
+    "weeks_since_stop=0..1:0",
+    "age=30..20:1",
+    "nope=1..2:1",
+    "age=1..2:1" + " " * 200,
+], ids=["dots", "only-dots", "overflow", "denormal", "zero-step", "reversed",
+        "unknown-fact", "padded"])
+def test_hostile_what_if_is_one_line_naming_the_option(spec: str, run_cli: RunCli) -> None:
+    result = run_cli(*CHECK, "--what-if", spec)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert result.stderr.startswith("switchadvisor: error: --what-if: "), result
+    assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 600

@@ -81,3 +81,46 @@ def test_export_escapes_rule_text(command: tuple[str, ...], suffix: str, hostile
     saved = target.read_text(encoding="utf-8")
     assert "<script" not in saved
     assert "&lt;script&gt;" in saved
+
+
+# ------------------------------------------------------------------------- Markdown / HTML
+
+
+def _html_of(markdown: str) -> str:
+    from markdown_it import MarkdownIt  # rich's own Markdown parser: CommonMark, raw HTML on
+
+    return MarkdownIt("commonmark", {"html": True}).render(markdown)
+
+
+@pytest.mark.parametrize("output_format", ["md", "cds-hooks"])
+def test_rule_text_cannot_open_raw_html_in_markdown(output_format: str, hostile_rules: Path,
+                                                     run_cli: RunCli) -> None:
+    """Before: ``<script>`` from a title went into the Markdown (and each CDS card's
+    ``detail``, which the EHR renders) as raw HTML."""
+    result = run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab", "-f",
+                     output_format, "--rules", str(hostile_rules))
+    assert result.exit_code == 0, result
+    if output_format == "md":
+        documents = [result.stdout]
+    else:
+        documents = [card["detail"] for card in json.loads(result.stdout)["cards"]]
+    assert any("MK" in document for document in documents)
+    for document in documents:
+        html = _html_of(document)
+        assert "<script" not in html and "<img" not in html
+        if "MK" in document:
+            assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(("markdown", "kept"), [
+    ("x < 1 and y <= 2", "x < 1 and y <= 2"),
+    ("see <https://doi.org/10.1/a%3Cb>", "see <https://doi.org/10.1/a%3Cb>"),
+    ("`a<b` and ``x`<y``", "`a<b` and ``x`<y``"),
+    ("a <b>bold</b>", "a \\<b>bold\\</b>"),
+    ("<!-- hidden -->", "\\<!-- hidden -->"),
+    ("<javascript:alert(1)>", "\\<javascript:alert(1)>"),
+])
+def test_neutralise_html_table(markdown: str, kept: str) -> None:
+    from switchadvisor.render.safe import neutralise_html
+
+    assert neutralise_html(markdown) == kept

@@ -161,3 +161,28 @@ def test_error_as_data_on_a_failing_stdout(args: tuple[str, ...], where: str,
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == ExitCode.USAGE, done.stderr
     assert "rror" in done.stderr
+
+
+def test_rules_validate_escapes_its_directory_name(tmp_path: Path, run_cli: RunCli) -> None:
+    """Before: `rules validate` echoed the directory on stdout as given (an OSC sequence in
+    a directory name set the terminal title)."""
+    import shutil
+
+    hostile = tmp_path / "rules\x1b]0;PWNED\x07"
+    shutil.copytree(MINI_RULES, hostile)
+    (hostile / "pathways" / "alemtuzumab--cladribine.yaml").write_text(
+        (MINI_RULES / "pathways" / "s1p-modulator--purine-analogue.yaml").read_text())
+    result = run_cli("rules", "validate", str(hostile), "--max-problems", "1")
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    assert "\\x1b]0;PWNED\\x07" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("args", [("demo", "--no-pause"), ("batch", "-"), ("replay", "-")])
+def test_a_closed_stdin_reads_as_empty(args: tuple[str, ...]) -> None:
+    """Before: `switchadvisor batch <&-` (and demo, replay -) was an internal error, exit 70
+    (sys.stdin is None)."""
+    done = subprocess.run([sys.executable, "-m", "switchadvisor", *args, *MINI],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60, check=False, preexec_fn=lambda: os.close(0))
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr

@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         _stderr("error: cannot write the output: standard output is closed")
         sys.exit(ExitCode.IO_ERROR)
+    if sys.stdin is None:  # started with stdin closed (`<&-`): read as empty, like /dev/null
+        sys.stdin = io.StringIO()
     sys.exit(run(args, debug=debug))
 
 

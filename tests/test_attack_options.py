@@ -58,3 +58,22 @@ def test_hostile_what_if_is_one_line_naming_the_option(spec: str, run_cli: RunCl
     assert result.exit_code == ExitCode.USAGE, result
     assert result.stderr.startswith("switchadvisor: error: --what-if: "), result
     assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 600
+
+
+@pytest.mark.parametrize("args", [
+    ("matrix", "-f", "json", *MINI),
+    ("matrix", "--by-class", *MINI),
+    ("rules", "diff", str(MINI_RULES), str(MINI_RULES)),
+], ids=["matrix", "matrix-by-class", "rules-diff"])
+def test_every_pair_views_refuse_a_rule_base_with_too_many_drugs(
+        args: tuple[str, ...], run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: 1,500 drugs (9,000 of a rule base's 100,000 values) made `matrix` assess 2.2
+    million switches and `rules diff` 14 times that — hours. The limit is lowered here so the
+    fixture's 3 drugs exceed it."""
+    from switchadvisor.cli import app as cli_app
+
+    monkeypatch.setattr(cli_app, "MAX_GRID_DRUGS", 2)
+    result = run_cli(*args)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert "the rule base has 3 drugs, 6 switches; at most 2 drugs" in result.stderr
+    assert result.stdout == ""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from switchadvisor.cli.app import examples, rules_app
+from switchadvisor.cli.app import check_grid_size, examples, rules_app
 from switchadvisor.cli.replay import ReportFormat
 from switchadvisor.errors import ExitCode, RuleBaseError, printable_text
 
@@ -31,6 +31,8 @@ def rules_diff(
 
     old = _load(old_dir, "OLD_DIR")
     new = _load(new_dir, "NEW_DIR")
+    check_grid_size(old, "rules diff", "OLD_DIR")
+    check_grid_size(new, "rules diff", "NEW_DIR")
     diff = diff_rulebases(old, new)
     if output_format is ReportFormat.JSON:
         typer.echo(diff.model_dump_json(indent=2, by_alias=True))

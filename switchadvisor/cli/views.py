@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, load
+from switchadvisor.cli.app import RulesOption, app, check_grid_size, load
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -155,6 +155,7 @@ def matrix(
                    disease_activity=disease_activity, age=age,
                    pregnancy_planned=pregnancy_planned, jcv=jcv)
     rulebase = load(rules)
+    check_grid_size(rulebase, "matrix", "--rules")
     grid = build_matrix(rulebase, facts, by_class=by_class)
     names = {class_id: drug_class.name for class_id, drug_class in rulebase.classes.items()}
     with exporting(export, title="switchadvisor matrix") as out:

@@ -78,3 +78,11 @@ def test_every_pair_views_refuse_a_rule_base_with_too_many_drugs(
     assert result.exit_code == ExitCode.USAGE, result
     assert "the rule base has 3 drugs, 6 switches; at most 2 drugs" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ['less "unclosed', "/nonexistent/pager", "", "cat"])
+def test_an_unusable_pager_means_printing_directly(command: str) -> None:
+    """Before: PAGER='less "' raised ValueError from shlex: exit 70 on a terminal."""
+    from switchadvisor.render.console import page
+
+    assert page("text\n", command) is False

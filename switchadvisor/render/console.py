@@ -129,7 +129,10 @@ def page(text: str, command: str | None = None) -> bool:
     prints the text itself.
     """
     command = os.environ.get("PAGER", DEFAULT_PAGER) if command is None else command
-    args = shlex.split(command)
+    try:
+        args = shlex.split(command)
+    except ValueError:  # PAGER='less "' : an unusable pager is no pager, not a crash
+        return False
     if not args or args == ["cat"]:
         return False
     env = dict(os.environ)

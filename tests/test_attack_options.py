@@ -5,6 +5,7 @@ regex runs, and its number pattern cannot match ``..`` (the old ``[\\d.]+`` made
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,30 @@ def test_an_unusable_pager_means_printing_directly(command: str) -> None:
     from switchadvisor.render.console import page
 
     assert page("text\n", command) is False
+
+
+def test_an_absurd_figure_draws_a_bounded_timeline(tmp_path: Path, run_cli: RunCli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: a rule base figure of 99,999,999 years made the axis loop over ~10 million
+    ticks (`timeline` and `demo` never finished). Counted: the axis has ≤ columns/5 ticks."""
+    import shutil
+
+    from switchadvisor.render import timeline
+
+    rules = tmp_path / "rules"
+    shutil.copytree(MINI_RULES, rules)
+    drugs = rules / "drugs.yaml"
+    drugs.write_text(drugs.read_text().replace("time: 2 months", "time: 99999999 years", 1))
+    ticks: list[float] = []
+    real_axis = timeline._axis
+
+    def counting_axis(columns: int, end: float, step: int, glyphs: object) -> tuple[str, str]:
+        ticks.append(end / step)
+        assert end / step <= columns / 5 + 1  # checked before the loop runs
+        return real_axis(columns, end, step, glyphs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(timeline, "_axis", counting_axis)
+    result = run_cli("timeline", "--from", "fingolimod", "--to", "alemtuzumab", "--width", "80",
+                     "--rules", str(rules))
+    assert result.exit_code == ExitCode.OK, result
+    assert ticks and "up to 1e+08 years" in result.stdout

@@ -182,7 +182,12 @@ def axis_end(chart_rows: Sequence[Row], columns: int) -> tuple[float, int]:
         end = math.ceil(longest / step) * step
         if end / step * 5 <= columns:
             return float(end), step
-    return float(math.ceil(longest / STEPS[-1]) * STEPS[-1]), STEPS[-1]
+    # Beyond 10 years a step: doubled until the ticks fit, so an absurd figure from a rule
+    # base (99,999,999 years) draws a few ticks instead of looping over millions of them.
+    step = STEPS[-1]
+    while math.ceil(longest / step) * 5 > columns:
+        step *= 2
+    return float(math.ceil(longest / step) * step), step
 
 
 class _Canvas:

@@ -59,6 +59,20 @@ def printable_text(text: str) -> str:
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
+MAX_MESSAGE = 1000
+"""Characters of an input error's message: it may quote what the user gave (a 60,000-character
+drug name in a batch record), so it is cut in the middle — the start and the "did you mean"
+at its end are kept."""
+
+
+def middle_cut(text: str, limit: int) -> str:
+    """``text`` with its middle replaced by "…" when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[len(text) - (limit - 1 - half):]}"
+
+
 def bounded(text: str, limit: int = MAX_LINE) -> str:
     """``text`` cut to ``limit`` characters (with an ellipsis)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -100,6 +114,7 @@ class InputError(SwitchAdvisorError):
         suggestions: tuple[str, ...] = (),
         code: str = "invalid-value",
     ) -> None:
+        message = middle_cut(message, MAX_MESSAGE)
         super().__init__(message)
         self.message = message
         self.option = option

@@ -118,3 +118,20 @@ def test_replay_text_escapes_control_characters(tmp_path: Path, run_cli: RunCli)
     assert result.exit_code == ExitCode.FAIL_ON, result
     assert "\\x1b]0;PWNED\\x07" in result.stdout
     assert not any(char in result.stdout for char in "\x1b\x07\x9b")
+
+
+def test_batch_error_records_quote_a_bounded_excerpt(tmp_path: Path, run_cli: RunCli) -> None:
+    """Before: a 60,000-character drug name came back whole in the error message (and an
+    unknown key in both message and field): output twice the input. Messages are cut in
+    the middle to 1,000 characters, keeping the "did you mean" at the end."""
+    from switchadvisor.errors import MAX_MESSAGE
+
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps({"from": "fingolimodx" * 5_000, "to": "alemtuzumab"}) + "\n")
+    result = run_cli("batch", str(records), "-q", *MINI)
+    assert result.exit_code == ExitCode.USAGE, result
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "unknown-drug"
+    assert len(error["message"]) == MAX_MESSAGE and "…" in error["message"]
+    assert error["message"].startswith("unknown drug 'fingolimodx")
+    assert len(result.stdout) < 2_000

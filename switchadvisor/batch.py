@@ -32,6 +32,7 @@ from switchadvisor.conditions import FactType
 from switchadvisor.engine import Switch, assess, name_index
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
+from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import RuleBase
 
@@ -132,12 +133,11 @@ class BatchAssessor:
                 f"record is longer than {MAX_RECORD_CHARS} characters", code="too-long",
                 accepted=f"at most {MAX_RECORD_CHARS} characters per record")))
         try:
-            record = json.loads(text, object_pairs_hook=_no_duplicates)
-        except _DuplicateKey as exc:
+            record = loads(text)
+        except DuplicateKeyError as exc:
             return self._count(error_record(line, None, InputError(
-                f"{exc.key!r} is given twice", option=exc.key, code="duplicate-key",
-                accepted="each key once")))
-        except (ValueError, RecursionError) as exc:
+                str(exc), option=exc.key, code=exc.code, accepted="each key once")))
+        except JsonInputError as exc:
             return self._count(error_record(line, None, InputError(
                 f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
         return self.assess_record(record, line)
@@ -217,24 +217,6 @@ class BatchAssessor:
             if len(self._names) < _NAME_CACHE_SIZE:
                 self._names[name] = resolved
         return resolved
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (never a silent last-wins)."""
-    result = dict(pairs)
-    if len(result) < len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
 
 
 def _has_surrogate(record: Mapping[str, object]) -> bool:

@@ -53,6 +53,26 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(escape, text)
 
 
+def printable_text(text: str) -> str:
+    """``printable`` for text of several lines: newlines kept, every other control character
+    escaped (a report that quotes input — ``replay``'s drug names and ids — goes through it)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+MAX_MESSAGE = 1000
+"""Characters of an input error's message: it may quote what the user gave (a 60,000-character
+drug name in a batch record), so it is cut in the middle — the start and the "did you mean"
+at its end are kept."""
+
+
+def middle_cut(text: str, limit: int) -> str:
+    """``text`` with its middle replaced by "…" when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[len(text) - (limit - 1 - half):]}"
+
+
 def bounded(text: str, limit: int = MAX_LINE) -> str:
     """``text`` cut to ``limit`` characters (with an ellipsis)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -94,6 +114,7 @@ class InputError(SwitchAdvisorError):
         suggestions: tuple[str, ...] = (),
         code: str = "invalid-value",
     ) -> None:
+        message = middle_cut(message, MAX_MESSAGE)
         super().__init__(message)
         self.message = message
         self.option = option
@@ -158,3 +179,14 @@ class RuleBaseError(SwitchAdvisorError):
             return self.summary
         count = self.count
         return f"{self.summary}: {count:,} problem{'s' if count != 1 else ''}"
+
+
+class OutputError(SwitchAdvisorError):
+    """A file the user asked for (``--export``) could not be written: a full disk, an I/O
+    error. Exit 74, like a failing stdout; a bad name is an ``InputError`` (exit 2)."""
+
+    exit_code = ExitCode.IO_ERROR
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option

@@ -19,7 +19,7 @@ current one is expected: that is what replay is for.
 
 from __future__ import annotations
 
-import json
+import io
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, TextIO
 
@@ -29,6 +29,7 @@ from switchadvisor.diff import Change, Outcome, compare
 from switchadvisor.engine import Switch, assess
 from switchadvisor.errors import InputError
 from switchadvisor.facts import COUNT_UNIT, parse_facts
+from switchadvisor.jsonin import JsonInputError, loads
 from switchadvisor.rulebase import RuleBase
 
 Status = Literal["unchanged", "changed", "error", "skipped"]
@@ -87,63 +88,80 @@ class ReplayReport(_Out):
 # ------------------------------------------------------------------------------- reading
 
 
+MAX_RECORD_CHARS = 4_000_000
+"""A JSON Lines record longer than this is an error, skipped without being held (a full
+assessment is about 60,000 characters)."""
+MAX_DOCUMENT_CHARS = 16_000_000
+"""A single JSON document or array is read whole, up to this size; larger inputs must be
+JSON Lines."""
+
+
 def read_records(stream: TextIO) -> Iterator[tuple[int, Any]]:
-    """(position, parsed object or ValueError) for each record of a JSON / JSON Lines stream."""
-    lines = iter(stream)
+    """(position, parsed object or ValueError) for each record of a JSON / JSON Lines stream.
+
+    Bounded: a line is read at most ``MAX_RECORD_CHARS`` + 1 characters at a time, a whole
+    document at most ``MAX_DOCUMENT_CHARS`` + 1; deep nesting, duplicate keys and ``NaN`` are
+    errors of their record (``jsonin.loads``)."""
     number = 0
     first = ""
-    for first in lines:
+    while True:
+        first = stream.readline(MAX_RECORD_CHARS + 1)
+        if not first:
+            return
         number += 1
         if first.strip():
             break
-    else:
-        return
     start = number
-    if first.lstrip().startswith("["):
-        yield from _whole(first + "".join(lines), start, array=True)
-        return
-    try:
-        value = json.loads(first)
-    except ValueError:
-        rest = "".join(lines)
-        try:
-            whole = json.loads(first + rest)
-        except ValueError:
-            # Neither one document nor a first good line: JSON Lines with a bad line.
-            yield from _json_lines(iter((first + rest).splitlines(keepends=True)), start - 1)
+    if not first.lstrip().startswith("["):
+        complete = len(first) <= MAX_RECORD_CHARS or first.endswith("\n")
+        value = _parse(first) if complete else ValueError("too long")
+        if not isinstance(value, ValueError):
+            yield start, value
+            yield from _json_lines(stream, number)
             return
-        yield start, whole
+    # an array, or one document over several lines: read whole, within the bound
+    rest = stream.read(MAX_DOCUMENT_CHARS - len(first) + 1)
+    text = first + rest
+    if len(text) > MAX_DOCUMENT_CHARS:
+        yield start, ValueError(f"the input is longer than {MAX_DOCUMENT_CHARS:,} characters "
+                                "and not JSON Lines: give one record per line")
         return
-    yield start, value
-    yield from _json_lines(lines, number)
-
-
-def _whole(text: str, start: int, *, array: bool) -> Iterator[tuple[int, Any]]:
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        yield start, ValueError(f"not JSON: {_json_error(exc)}")
+    whole = _parse(text)
+    if isinstance(whole, ValueError) and not first.lstrip().startswith("["):
+        # neither one document nor a first good line: JSON Lines with a bad line
+        yield from _json_lines(io.StringIO(text), start - 1)
         return
-    if array and isinstance(value, list):
-        yield from enumerate(value, start=1)
+    if isinstance(whole, list):
+        yield from enumerate(whole, start=1)
     else:
-        yield start, value
+        yield start, whole
 
 
-def _json_lines(lines: Iterator[str], before: int) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(lines, start=before + 1):
-        if not line.strip():
+def _parse(text: str) -> Any:
+    """The JSON value of ``text``, or a ValueError saying why it is not one."""
+    try:
+        return loads(text)
+    except JsonInputError as exc:
+        return ValueError(f"not JSON: {exc}")
+
+
+def _json_lines(stream: TextIO, before: int) -> Iterator[tuple[int, Any]]:
+    number = before
+    while True:
+        line = stream.readline(MAX_RECORD_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD_CHARS and not line.endswith("\n"):
+            while True:  # skip the rest of the line without holding it
+                rest = stream.readline(MAX_RECORD_CHARS)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield number, ValueError(f"the record is longer than {MAX_RECORD_CHARS:,} "
+                                     "characters")
             continue
-        try:
-            yield number, json.loads(line)
-        except ValueError as exc:
-            yield number, ValueError(f"not JSON: {_json_error(exc)}")
-
-
-def _json_error(exc: ValueError) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at column {exc.colno}"
-    return str(exc)
+        if line.strip():
+            yield number, _parse(line)
 
 
 # ------------------------------------------------------------------------------- inputs

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from switchadvisor.errors import InputError, RuleBaseError
+from switchadvisor.errors import RuleBaseError
+from switchadvisor.paths import input_directory
 
 ENV_VAR = "SWITCHADVISOR_RULES"
 
@@ -34,11 +35,8 @@ def locate_rules(explicit: str | os.PathLike[str] | None = None) -> RuleLocation
     """Find the rule base directory to use."""
     chosen = explicit if explicit is not None else os.environ.get(ENV_VAR) or None
     if chosen is not None:
-        path = Path(chosen)
-        if not path.is_dir():
-            option = "--rules" if explicit is not None else ENV_VAR
-            raise InputError(f"rule base directory not found: {path}", option=option)
-        return RuleLocation(path, RuleSource.OVERRIDE)
+        option = "--rules" if explicit is not None else ENV_VAR
+        return RuleLocation(input_directory(os.fspath(chosen), option), RuleSource.OVERRIDE)
     packaged = Path(str(files("switchadvisor") / "rules"))
     if (packaged / "rulebase.yaml").is_file():
         return RuleLocation(packaged, RuleSource.PACKAGE)

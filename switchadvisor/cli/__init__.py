@@ -28,7 +28,7 @@ from switchadvisor.cli import schema as _schema  # noqa: F401
 from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
 from switchadvisor.cli.app import app, rules_app
 from switchadvisor.cli.check import fail_on_exit_code
-from switchadvisor.cli.errordata import write_json_error
+from switchadvisor.cli.errordata import discard_stdout, write_json_error
 from switchadvisor.errors import (
     ExitCode,
     InputError,
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         _stderr("error: cannot write the output: standard output is closed")
         sys.exit(ExitCode.IO_ERROR)
+    if sys.stdin is None:  # started with stdin closed (`<&-`): read as empty, like /dev/null
+        sys.stdin = io.StringIO()
     sys.exit(run(args, debug=debug))
 
 
@@ -164,10 +166,5 @@ def _is_broken_pipe(exc: BaseException | None) -> bool:
 def _broken_pipe() -> int:
     """The reader went away (e.g. `| head`): say nothing more, and let the exit flush
     go nowhere instead of failing again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        pass
+    discard_stdout()
     return ExitCode.BROKEN_PIPE

@@ -126,6 +126,26 @@ def root(
     """switchadvisor: MS disease-modifying therapy switch risks, explained and cited."""
 
 
+MAX_GRID_DRUGS = 100
+"""`matrix` and `rules diff` assess every ordered pair of drugs (diff: under 14 fact sets, in
+both rule bases): work grows with the square of the drug count, and a rule base within its
+value cap could hold 15,000 drugs (225 million switches). At most this many drugs (9,900
+switches); the packaged rule base has 16."""
+
+
+def check_grid_size(rulebase: RuleBase, what: str, option: str) -> None:
+    """InputError when ``rulebase`` has too many drugs for an every-pair view."""
+    from switchadvisor.errors import InputError
+
+    count = len(rulebase.drugs)
+    if count > MAX_GRID_DRUGS:
+        raise InputError(f"{what}: the rule base has {count:,} drugs, {count * (count - 1):,} "
+                         f"switches; at most {MAX_GRID_DRUGS} drugs are compared pair by pair "
+                         "(check, options and batch take any number)", option=option,
+                         code="too-large", accepted=f"a rule base of at most {MAX_GRID_DRUGS} "
+                         "drugs")
+
+
 def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> RuleBase:
     """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error."""
     from switchadvisor.errors import InputError, RuleBaseError

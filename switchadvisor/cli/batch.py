@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated, Optional, TextIO
@@ -12,6 +11,7 @@ import typer
 
 from switchadvisor.cli.app import SEVERITIES, RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.paths import input_file, same_file, shown
 
 if TYPE_CHECKING:
     from switchadvisor.batch import BatchAssessor
@@ -76,10 +76,10 @@ def batch(
                  if fail_on is not None else None)
     if strict and threshold is None:
         raise InputError("--strict only has a meaning with --fail-on", option="--strict")
-    if output is not None and file != "-" and _same_file(file, output):
-        raise InputError(f"--output: {output!r} is the input file; writing it would erase "
-                         "the records before they are read", option="--output",
-                         code="unwritable-file")
+    if output is not None and file != "-" and same_file(file, output):
+        raise InputError(f"--output: {shown(output)} is the input FILE: it would be emptied "
+                         "before it is read", option="--output", code="unwritable-file",
+                         accepted="a file other than the input")
     rulebase = load(rules)
     assessor = BatchAssessor(rulebase, detail=level, format=record_format)
     source = _open_input(file)
@@ -108,23 +108,17 @@ def batch(
     raise typer.Exit(_exit_code(assessor, threshold, strict=strict))
 
 
-def _same_file(first: str, second: str) -> bool:
-    try:
-        return os.path.samefile(first, second)
-    except OSError:  # either does not exist (yet): reported when opened
-        return False
-
-
 def _open_input(file: str) -> TextIO:
     if file == "-":
         reconfigure = getattr(sys.stdin, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
         return sys.stdin
+    input_file(file, "FILE")
     try:
         return open(file, encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise InputError(f"FILE: cannot read {file!r}: {exc.strerror}", option="FILE",
+        raise InputError(f"FILE: cannot read {shown(file)}: {exc.strerror}", option="FILE",
                          code="unreadable-file") from None
 
 
@@ -141,7 +135,7 @@ def _open_output(path: str) -> TextIO:
     try:
         return open(path, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise InputError(f"--output: cannot write {path!r}: {exc.strerror}",
+        raise InputError(f"--output: cannot write {shown(path)}: {exc.strerror}",
                          option="--output", code="unwritable-file") from None
 
 

@@ -7,7 +7,9 @@ usage errors happen before any command runs.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 
 from switchadvisor.errors import InputError, RuleBaseError
@@ -60,6 +62,22 @@ def error_data(exc: BaseException) -> dict[str, object]:
 
 def write_json_error(args: list[str], exc: BaseException) -> None:
     """Write the error as one JSON line on stdout when the command line asked for JSON."""
-    if json_error_requested(args):
+    if not json_error_requested(args):
+        return
+    try:
         sys.stdout.write(json.dumps(error_data(exc), ensure_ascii=False) + "\n")
         sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):
+        # stdout is closed, full or gone (`| head`): the error still reaches stderr and keeps
+        # its exit code; what is left in the buffer goes nowhere instead of failing at exit.
+        discard_stdout()
+
+
+def discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that the final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass

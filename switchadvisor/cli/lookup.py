@@ -141,11 +141,11 @@ def drugs(
 
 
 def _print(renderable: RenderableType, *, width: int | None, pager: bool) -> None:
-    from rich.console import Console
 
     from switchadvisor.render.console import output
+    from switchadvisor.render.safe import new_console
 
-    output(renderable, Console(file=sys.stdout, width=width, highlight=False), pager=pager)
+    output(renderable, new_console(file=sys.stdout, width=width, highlight=False), pager=pager)
 
 
 def _drug_json(row: DrugRow) -> dict[str, Any]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import enum
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from switchadvisor.cli.app import RulesOption, app, examples, load
-from switchadvisor.errors import ExitCode, InputError
+from switchadvisor.errors import ExitCode, InputError, printable_text
 
 
 class ReportFormat(str, enum.Enum):
@@ -38,18 +37,21 @@ def replay(
     if file == "-":
         report = replay(rulebase, sys.stdin)
     else:
-        path = Path(file)
-        if not path.is_file():
-            raise InputError(f"FILE: no such file: {file}", option="FILE")
+        from switchadvisor.paths import input_file, shown
+
+        path = input_file(file, "FILE")
         try:
             with path.open(encoding="utf-8") as stream:
                 report = replay(rulebase, stream)
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"FILE: cannot read {file}: {exc}", option="FILE") from None
+            reason = getattr(exc, "strerror", None) or exc
+            raise InputError(f"FILE: cannot read {shown(file)}: {reason}",
+                             option="FILE") from None
     if output_format is ReportFormat.JSON:
         typer.echo(report.model_dump_json(indent=2, by_alias=True))
     else:
-        typer.echo(render_replay_text(report, file), nl=False)
+        # the report quotes the records (names, ids): their control characters are escaped
+        typer.echo(printable_text(render_replay_text(report, file)), nl=False)
     if report.counts.errors:
         raise typer.Exit(ExitCode.USAGE)
     raise typer.Exit(ExitCode.FAIL_ON if report.counts.changed else ExitCode.OK)

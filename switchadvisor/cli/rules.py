@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from switchadvisor.cli.app import MaxProblemsOption, RulesOption, examples, load, rules_app
-from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, RuleBaseError
+from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, RuleBaseError, printable
 
 # ruff: noqa: UP045
 
@@ -41,7 +41,7 @@ def rules_validate(
         return
     typer.echo(f"rule base OK: {len(rulebase.drugs)} drugs, {len(rulebase.pathways)} pathways, "
                f"{rulebase.finding_count} findings, {len(rulebase.evidence)} evidence entries "
-               f"({rulebase.location.path}, {rulebase.location.source.value})")
+               f"({printable(str(rulebase.location.path))}, {rulebase.location.source.value})")
 
 
 @rules_app.command("test", epilog=examples(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from switchadvisor.cli.app import examples, rules_app
+from switchadvisor.cli.app import check_grid_size, examples, rules_app
 from switchadvisor.cli.replay import ReportFormat
-from switchadvisor.errors import ExitCode, InputError, RuleBaseError
+from switchadvisor.errors import ExitCode, RuleBaseError, printable_text
 
 if TYPE_CHECKING:
     from switchadvisor.rulebase import RuleBase
@@ -32,21 +31,22 @@ def rules_diff(
 
     old = _load(old_dir, "OLD_DIR")
     new = _load(new_dir, "NEW_DIR")
+    check_grid_size(old, "rules diff", "OLD_DIR")
+    check_grid_size(new, "rules diff", "NEW_DIR")
     diff = diff_rulebases(old, new)
     if output_format is ReportFormat.JSON:
         typer.echo(diff.model_dump_json(indent=2, by_alias=True))
     else:
-        typer.echo(render_diff_text(diff), nl=False)
+        typer.echo(printable_text(render_diff_text(diff)), nl=False)
     raise typer.Exit(ExitCode.OK if diff.identical else ExitCode.FAIL_ON)
 
 
 def _load(directory: str, name: str) -> RuleBase:
+    from switchadvisor.paths import input_directory
     from switchadvisor.rulebase import load_rulebase
 
-    if not Path(directory).is_dir():
-        raise InputError(f"{name}: rule base directory not found: {directory}", option=name)
     try:
-        return load_rulebase(directory)
+        return load_rulebase(input_directory(directory, name))
     except RuleBaseError as exc:
-        raise RuleBaseError(problems=exc.problems,
+        raise RuleBaseError(problems=exc.problems, omitted=exc.omitted,
                             summary=f"{name} {directory}: {exc.summary}") from None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, examples, load
+from switchadvisor.cli.app import RulesOption, app, check_grid_size, examples, load
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -76,10 +76,11 @@ def show(draw: Callable[[int, bool], RenderableType], *, file: TextIO,
     """Print what ``draw(width, plain)`` returns: ASCII and no styles without colour.
 
     Without ``--width``, the terminal's width, but at least ``minimum`` columns."""
-    from rich.console import Console
     from rich.segment import Segment, Segments
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    from switchadvisor.render.safe import new_console
+
+    console = new_console(file=file, highlight=False, soft_wrap=False)
     if width is not None or console.width < minimum:
         console.width = width or minimum
     plain = console.no_color or console.color_system is None
@@ -150,6 +151,7 @@ def matrix(
                    disease_activity=disease_activity, age=age,
                    pregnancy_planned=pregnancy_planned, jcv=jcv)
     rulebase = load(rules)
+    check_grid_size(rulebase, "matrix", "--rules")
     grid = build_matrix(rulebase, facts, by_class=by_class)
     names = {class_id: drug_class.name for class_id, drug_class in rulebase.classes.items()}
     with exporting(export, title="switchadvisor matrix") as out:

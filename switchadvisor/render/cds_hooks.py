@@ -47,6 +47,7 @@ from switchadvisor.assessment import (
     NotEvaluated,
 )
 from switchadvisor.facts import PATIENT_FACTS
+from switchadvisor.render.safe import neutralise_html
 from switchadvisor.rulebase import EvidenceKind, Severity
 
 SPECIFICATION = "https://cds-hooks.hl7.org/"
@@ -138,7 +139,7 @@ def _finding_card(assessment: Assessment, finding: FiredFinding,
     return Card(
         uuid=card_uuid(assessment.rulebase.sha256, finding.id),
         summary=_summary(assessment, finding.title),
-        detail=_finding_detail(assessment, finding, supporting, against),
+        detail=neutralise_html(_finding_detail(assessment, finding, supporting, against)),
         indicator=finding.severity,
         source=_source(strongest) if strongest else _rulebase_source(assessment),
         links=links or None,
@@ -162,7 +163,7 @@ def _not_evaluated_card(assessment: Assessment, registry: dict[str, EvidenceOut]
     return Card(
         uuid=card_uuid(assessment.rulebase.sha256, "not-evaluated:" + ",".join(sorted(ids))),
         summary=_summary(assessment, text),
-        detail=_not_evaluated_detail(assessment, pending),
+        detail=neutralise_html(_not_evaluated_detail(assessment, pending)),
         indicator=worst,
         source=_rulebase_source(assessment),
         links=links or None,

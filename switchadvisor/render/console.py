@@ -24,6 +24,7 @@ from rich.text import Text
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut, WashoutPosition
 from switchadvisor.render import options_text
+from switchadvisor.render.safe import new_console
 from switchadvisor.rulebase import EvidenceEntry, Layer, Severity
 
 SEVERITY_STYLE = {
@@ -87,7 +88,7 @@ LAYER_WORDS = {
 def print_assessment(assessment: Assessment, *, file: TextIO, width: int | None = None,
                      full: bool = False, pager: bool = True) -> None:
     """The card (default) or the full view (``full``), paged on a terminal if ``pager``."""
-    console = Console(file=file, width=width, highlight=False, soft_wrap=False)
+    console = new_console(file=file, width=width, highlight=False, soft_wrap=False)
     if full:
         renderable = build(assessment)
     else:
@@ -128,7 +129,10 @@ def page(text: str, command: str | None = None) -> bool:
     prints the text itself.
     """
     command = os.environ.get("PAGER", DEFAULT_PAGER) if command is None else command
-    args = shlex.split(command)
+    try:
+        args = shlex.split(command)
+    except ValueError:  # PAGER='less "' : an unusable pager is no pager, not a crash
+        return False
     if not args or args == ["cat"]:
         return False
     env = dict(os.environ)
@@ -149,7 +153,7 @@ def page(text: str, command: str | None = None) -> bool:
 
 def plain(renderable: RenderableType, width: int) -> str:
     """A renderable as plain text at ``width`` columns, without trailing spaces."""
-    console = Console(record=True, width=width, color_system=None, highlight=False,
+    console = new_console(record=True, width=width, color_system=None, highlight=False,
                       file=io.StringIO())
     console.print(renderable, crop=False)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO, cast
 
-from switchadvisor.errors import InputError
+from switchadvisor.errors import InputError, OutputError
+from switchadvisor.paths import open_output, output_file, shown
 
 EXTENSIONS = (".svg", ".html")
 OPTION = "--export"
@@ -52,14 +53,11 @@ class _Tee(io.TextIOBase):
 
 def check_export_path(path: str) -> Path:
     """The export target, or InputError naming --export for an unknown extension."""
-    target = Path(path)
-    if target.suffix.lower() not in EXTENSIONS:
-        raise InputError(f"{OPTION}: cannot export to {path!r}: the name must end in .svg "
+    if Path(path).suffix.lower() not in EXTENSIONS:
+        raise InputError(f"{OPTION}: cannot export to {shown(path)}: the name must end in .svg "
                          "or .html", option=OPTION, accepted="FILE.svg | FILE.html")
-    if not target.parent.is_dir():
-        raise InputError(f"{OPTION}: the directory {str(target.parent)!r} does not exist",
-                         option=OPTION, accepted="FILE.svg | FILE.html in an existing directory")
-    return target
+    # a directory, FIFO, device or symlink is refused before anything is printed
+    return output_file(path, OPTION, accepted="FILE.svg | FILE.html in an existing directory")
 
 
 @contextmanager
@@ -78,27 +76,30 @@ def exporting(path: str | None, *, title: str = "switchadvisor",
 
 def save(text: str, target: Path, *, title: str = "switchadvisor") -> None:
     """Write ``text`` (plain or with ANSI colours) to ``target`` as SVG or HTML."""
-    from rich.console import Console
     from rich.text import Text
+
+    from switchadvisor.render.safe import new_console
 
     lines = text.rstrip("\n").split("\n")
     width = max([40, *(Text.from_ansi(line).cell_len for line in lines)])
     # An explicit height too: rich would otherwise use 80 columns under TERM=dumb.
-    console = Console(record=True, width=width, height=max(25, len(lines)),
+    console = new_console(record=True, width=width, height=max(25, len(lines)),
                       file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", highlight=False, soft_wrap=True)
     for line in lines:
         console.print(Text.from_ansi(line), soft_wrap=True)
+    if target.suffix.lower() == ".svg":
+        content = _FONT_FACE.sub("", console.export_svg(title=title))
+        # rich writes the spaces of a line as no-break spaces; without this, viewers that trim
+        # them (librsvg, so image previews and slide tools) shift every bar and marker of a
+        # chart to the left
+        content = content.replace("<svg ", '<svg xml:space="preserve" ', 1)
+    else:
+        content = console.export_html()
+    descriptor = open_output(target, OPTION)
     try:
-        if target.suffix.lower() == ".svg":
-            svg = _FONT_FACE.sub("", console.export_svg(title=title))
-            # rich writes the spaces of a line as no-break spaces; without this, viewers that
-            # trim them (librsvg, so image previews and slide tools) shift every bar and
-            # marker of a chart to the left
-            svg = svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
-            target.write_text(svg, encoding="utf-8")
-        else:
-            target.write_text(console.export_html(), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{OPTION}: cannot write {str(target)!r}: {exc.strerror}",
-                         option=OPTION) from None
+        with open(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(content)
+    except OSError as exc:  # a full disk, an I/O error: the output could not be written
+        raise OutputError(f"{OPTION}: cannot write {shown(target)}: {exc.strerror or exc}",
+                          option=OPTION) from None

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from switchadvisor.assessment import STALE_WARNING, Assessment, EvidenceOut
 from switchadvisor.render import options_text
+from switchadvisor.render.safe import neutralise_html
 
 
 def _cell(text: str) -> str:
@@ -118,4 +119,4 @@ def render_markdown(assessment: Assessment) -> str:
         lines += ["## Evidence that argues the other way", ""]
         lines += [_cite(entry) for entry in against] + [""]
     lines += ["---", "", f"*{assessment.disclaimer}*", ""]
-    return "\n".join(lines)
+    return neutralise_html("\n".join(lines))

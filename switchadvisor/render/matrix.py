@@ -12,11 +12,12 @@ from __future__ import annotations
 import io
 import textwrap
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from switchadvisor.matrix import Matrix, MatrixCell
 from switchadvisor.render.console import fact_label
+from switchadvisor.render.safe import new_console
 from switchadvisor.render.timeline import to_ascii
 from switchadvisor.rulebase import Severity
 
@@ -130,7 +131,7 @@ def _key(matrix: Matrix, short: dict[str, str], *, width: int, plain: bool,
 
 def render_plain(matrix: Matrix, width: int = 100,
                  class_names: dict[str, str] | None = None) -> str:
-    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    console = new_console(width=width, file=io.StringIO(), color_system=None, highlight=False)
     console.print(build(matrix, width=width, plain=True, class_names=class_names))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"

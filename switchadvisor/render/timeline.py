@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from switchadvisor.assessment import Assessment, Bound, Figure
+from switchadvisor.render.safe import new_console
 
 Band = Literal["present", "recovery", "rebound", "window", "here", "missing"]
 
@@ -204,7 +205,12 @@ def axis_end(chart_rows: Sequence[Row], columns: int) -> tuple[float, int]:
         end = math.ceil(longest / step) * step
         if end / step * 5 <= columns:
             return float(end), step
-    return float(math.ceil(longest / STEPS[-1]) * STEPS[-1]), STEPS[-1]
+    # Beyond 10 years a step: doubled until the ticks fit, so an absurd figure from a rule
+    # base (99,999,999 years) draws a few ticks instead of looping over millions of them.
+    step = STEPS[-1]
+    while math.ceil(longest / step) * 5 > columns:
+        step *= 2
+    return float(math.ceil(longest / step) * step), step
 
 
 class _Canvas:
@@ -443,7 +449,7 @@ def render_plain(assessment: Assessment, width: int = 80) -> str:
     """The timeline as plain ASCII text at ``width`` (for tests and docs)."""
     import io
 
-    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    console = new_console(width=width, file=io.StringIO(), color_system=None, highlight=False)
     console.print(build(assessment, width=width, plain=True))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"

@@ -1,0 +1,62 @@
+"""Reading JSON the user gives (``batch`` records, ``replay`` files): strict and bounded.
+
+``json.loads`` alone accepts what is not JSON (``NaN``, ``Infinity``), lets a duplicate key
+silently win over the first (``{"from": "fingolimod", …, "from": "x"}``), and raises
+``RecursionError`` for deep nesting — which no caller expected (``replay`` of a file of
+100,000 ``[`` ended as an internal error). ``loads`` turns each of these into a
+``JsonInputError`` (a ``ValueError``) with a short message; the caller decides what a bad
+record becomes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class JsonInputError(ValueError):
+    """Text that is not one plain JSON value."""
+
+    code = "not-json"
+    key: str | None = None
+
+
+class DuplicateKeyError(JsonInputError):
+    """An object gives the same key twice."""
+
+    code = "duplicate-key"
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        shown = key if len(key) <= 60 else key[:59] + "…"
+        super().__init__(f"the key {shown!r} is given twice in one object")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def _constant(name: str) -> Any:
+    raise JsonInputError(f"{name} is not a JSON value (give a number or a string)")
+
+
+def loads(text: str) -> Any:
+    """The JSON value of ``text``; ``JsonInputError`` for anything that is not plain JSON."""
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+    except JsonInputError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonInputError(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise JsonInputError("nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        text = str(exc)
+        raise JsonInputError(text if len(text) <= 200 else text[:199] + "…") from None

@@ -27,11 +27,12 @@ def shown(path: str | os.PathLike[str]) -> str:
     return repr(text)
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words ("a FIFO (named pipe)")."""
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return "a FIFO (named pipe)"
     if stat.S_ISSOCK(mode):
         return "a socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -53,7 +54,7 @@ def input_directory(path: str, option: str) -> Path:
                      "an existing directory", "not-a-directory") from None
     if not stat.S_ISDIR(mode):
         raise _error(option, f"rule base directory not found: {shown(path)} is "
-                     f"{_kind(mode)}", "an existing directory", "not-a-directory")
+                     f"{file_kind(mode)}", "an existing directory", "not-a-directory")
     return Path(path)
 
 
@@ -92,7 +93,7 @@ def output_file(path: str, option: str, *, accepted: str = "a file name") -> Pat
         raise _error(option, f"will not write {shown(path)}: it is a symbolic link "
                      "(name the file itself)", accepted, "unwritable-file")
     if mode is not None and not stat.S_ISREG(mode):
-        raise _error(option, f"cannot write {shown(path)}: it is {_kind(mode)}", accepted,
+        raise _error(option, f"cannot write {shown(path)}: it is {file_kind(mode)}", accepted,
                      "unwritable-file")
     parent = os.path.dirname(path) or "."
     try:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from switchadvisor import yamlio
+from switchadvisor.paths import file_kind
 from switchadvisor.rulebase.problems import Collector
 
 REQUIRED_FILES = ("rulebase.yaml", "evidence.yaml", "classes.yaml", "drugs.yaml")
@@ -61,18 +62,6 @@ class Budget:
 
     remaining: int = MAX_TOTAL_BYTES
     read: dict[str, int] = field(default_factory=dict)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -116,7 +105,7 @@ def read_bounded(path: Path, root: Path, *, limit: int = MAX_FILE_BYTES,
         except OSError as exc:
             raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile("not-a-file", f"{_kind(info.st_mode)}, not a regular file")
+        raise UnreadableFile("not-a-file", f"{file_kind(info.st_mode)}, not a regular file")
     available = limit if budget is None else min(limit, budget.remaining)
     if info.st_size > available:
         raise _too_large(limit, budget)

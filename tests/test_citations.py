@@ -218,3 +218,11 @@ def _cited_ids(data: object, where: str) -> Iterator[tuple[str, str]]:
     elif isinstance(data, list):
         for index, item in enumerate(data):
             yield from _cited_ids(item, f"{where}[{index}]")
+
+
+def test_every_banned_phrase_needs_one_of_the_gate_keywords() -> None:
+    """The wording check skips strings without a keyword, so each phrase must contain one."""
+    from switchadvisor.rulebase.wording import BANNED_PHRASES, KEYWORDS
+
+    for pattern, _ in BANNED_PHRASES:
+        assert any(word in pattern for word in KEYWORDS), pattern

@@ -7,7 +7,7 @@ one bumps ``SCHEMA_VERSION``'s major number; adding one bumps the minor number.
 from __future__ import annotations
 
 import enum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -327,9 +327,3 @@ def summarize(assessment: Assessment) -> Summary:
                                            evidence=item.evidence)
                        for item in assessment.not_evaluated],
     )
-
-
-def assessment_schema() -> dict[str, Any]:
-    schema = Assessment.model_json_schema(by_alias=True, mode="serialization")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema

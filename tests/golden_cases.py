@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from helpers import MINI_RULES
 from switchadvisor import Switch, assess, load_rulebase, parse_facts
-from switchadvisor.assessment import assessment_schema
 from switchadvisor.render.card import render_card_plain
 from switchadvisor.render.console import render_plain
 from switchadvisor.render.markdown import render_markdown
@@ -26,6 +24,4 @@ def golden_outputs() -> dict[str, str]:
         "fingolimod-alemtuzumab.card.txt": render_card_plain(assessment, width=100),
         "fingolimod-alemtuzumab.md": render_markdown(assessment),
         "fingolimod-alemtuzumab.json": assessment.to_json(),
-        "assessment.schema.json": json.dumps(assessment_schema(), indent=2,
-                                             ensure_ascii=False) + "\n",
     }

@@ -711,8 +711,8 @@ def render(node: Node, describe: Describe | None = None, label: Label | None = N
             name = name_of(current.subject.name) if isinstance(current.subject, Name) else "?"
             listed = " or ".join(_literal_text(choice.value) for choice in current.choices)
             return f"{name} is {'not ' if current.negated else ''}{listed}"
-        if isinstance(current, FactIsTrue):
-            return f"{name_of(current.name.name)} is true"
+        if isinstance(current, FactIsTrue):  # "fires if pregnancy planned and …" reads as said
+            return name_of(current.name.name)
         if isinstance(current, Not):
             return f"not ({go(current.operand, 'not')})"
         word = "and" if isinstance(current, And) else "or"

@@ -3,6 +3,7 @@ be written as UTF-8, an output file that is the input, and the README's Spark ex
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,7 @@ def test_an_invalid_rule_base_error_lists_its_problems(mini_copy: Path,
 
 
 SPARK_STAND_IN = """
+import io
 import json
 from switchadvisor import assess_many, load_rulebase
 
@@ -321,3 +323,27 @@ def test_a_key_given_twice_in_one_object_is_an_error(mini_rulebase: RuleBase) ->
     (nested,) = assess_many(mini_rulebase, ['{"from": "fingolimod", "to": "alemtuzumab", '
                                             '"age": {"a": 1, "a": 2}}'])
     assert nested["error"]["code"] == "duplicate-key" and nested["error"]["field"] == "a"
+
+
+class _Keyboard(io.StringIO):
+    """A terminal's stdin with nothing typed before Ctrl-D."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_batch_on_a_terminal_says_what_it_waits_for(run_cli: RunCli,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Keyboard(""))
+    result = run_cli("batch", "-")
+    assert result.exit_code == ExitCode.OK, result
+    assert "reading JSON Lines records from the terminal (Ctrl-D to end)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_batch_from_a_pipe_says_nothing_extra(run_cli: RunCli,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    result = run_cli("batch", "-", "--quiet")
+    assert result.exit_code == ExitCode.OK, result
+    assert result.stderr == ""

@@ -110,6 +110,9 @@ def batch(
 
 def _open_input(file: str) -> TextIO:
     if file == "-":
+        if _is_terminal(sys.stdin):  # a person, not a pipe: say what is awaited
+            print("switchadvisor batch: reading JSON Lines records from the terminal "
+                  "(Ctrl-D to end)", file=sys.stderr)
         reconfigure = getattr(sys.stdin, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
@@ -148,7 +151,8 @@ def _progress(count: int, start: float) -> None:
 def _report(assessor: BatchAssessor, count: int, seconds: float) -> None:
     verdicts = ", ".join(f"{assessor.verdicts[level]} {level}" for level in SEVERITIES)
     rate = count / seconds if seconds > 0 else 0.0
-    print(f"switchadvisor batch: {count} records: {count - assessor.errors} assessed "
+    print(f"switchadvisor batch: {count} record{'' if count == 1 else 's'}: "
+          f"{count - assessor.errors} assessed "
           f"({verdicts}), {assessor.errors} invalid; {rate:,.0f} records/s",
           file=sys.stderr)
 
@@ -163,3 +167,11 @@ def _exit_code(assessor: BatchAssessor, threshold: str | None, *, strict: bool) 
     if any(reached[level] for level in SEVERITIES[rank:]):
         return ExitCode.FAIL_ON
     return ExitCode.OK
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):  # a closed stream
+        return False

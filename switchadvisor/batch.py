@@ -32,7 +32,7 @@ from switchadvisor.conditions import FactType
 from switchadvisor.engine import Switch, assess, name_index
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
-from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads
+from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads, skip_rest
 from switchadvisor.names import Resolved
 from switchadvisor.rulebase import RuleBase
 
@@ -309,7 +309,7 @@ def read_records(stream: TextIO) -> Iterator[tuple[int, str]]:
     if head.startswith("["):
         yield from _array_records(head, stream)  # trailing text may be inside a string
         return
-    _skip_rest(stream, text)
+    skip_rest(stream, text, MAX_RECORD_CHARS)
     yield number, head.rstrip()
     while True:
         line, number = _read_line(stream, number)
@@ -324,17 +324,8 @@ def _read_line(stream: TextIO, number: int) -> tuple[str | None, int]:
     text = stream.readline(MAX_RECORD_CHARS + 1)
     if not text:
         return None, number
-    _skip_rest(stream, text)
+    skip_rest(stream, text, MAX_RECORD_CHARS)
     return text, number + 1
-
-
-def _skip_rest(stream: TextIO, text: str) -> None:
-    """After a line cut at the limit, skip the rest of it without holding it."""
-    if len(text) > MAX_RECORD_CHARS and not text.endswith("\n"):
-        while True:
-            rest = stream.readline(MAX_RECORD_CHARS)
-            if not rest or rest.endswith("\n"):
-                break
 
 
 _OUTSIDE = re.compile(r'["{}\[\],]')

@@ -11,7 +11,7 @@ record becomes.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
 
 class JsonInputError(ValueError):
@@ -60,3 +60,14 @@ def loads(text: str) -> Any:
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         text = str(exc)
         raise JsonInputError(text if len(text) <= 200 else text[:199] + "…") from None
+
+
+def skip_rest(stream: TextIO, text: str, limit: int) -> bool:
+    """After ``stream.readline(limit + 1)`` returned ``text``: if the line was cut at the
+    limit, skip the rest of it without holding it, and say so (True)."""
+    if len(text) <= limit or text.endswith("\n"):
+        return False
+    while True:
+        rest = stream.readline(limit)
+        if not rest or rest.endswith("\n"):
+            return True

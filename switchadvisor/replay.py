@@ -29,7 +29,7 @@ from switchadvisor.diff import Change, Outcome, compare
 from switchadvisor.engine import Switch, assess
 from switchadvisor.errors import InputError
 from switchadvisor.facts import COUNT_UNIT, parse_facts
-from switchadvisor.jsonin import JsonInputError, loads
+from switchadvisor.jsonin import JsonInputError, loads, skip_rest
 from switchadvisor.rulebase import RuleBase
 
 Status = Literal["unchanged", "changed", "error", "skipped"]
@@ -152,11 +152,7 @@ def _json_lines(stream: TextIO, before: int) -> Iterator[tuple[int, Any]]:
         if not line:
             return
         number += 1
-        if len(line) > MAX_RECORD_CHARS and not line.endswith("\n"):
-            while True:  # skip the rest of the line without holding it
-                rest = stream.readline(MAX_RECORD_CHARS)
-                if not rest or rest.endswith("\n"):
-                    break
+        if skip_rest(stream, line, MAX_RECORD_CHARS):
             yield number, ValueError(f"the record is longer than {MAX_RECORD_CHARS:,} "
                                      "characters")
             continue

@@ -5,6 +5,7 @@ and memory of the same cases."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import stat
@@ -286,8 +287,7 @@ def test_an_evidence_url_cannot_break_out_of_a_markdown_link(url: str, tmp_path:
     rules = mini(tmp_path)
     rulebase = load_rulebase(rules)
     entry = rulebase.evidence["willis2017"]
-    rulebase.evidence["willis2017"] = entry.model_copy(update={"doi": None, "pmid": None,
-                                                               "url": url})
+    rulebase.evidence["willis2017"] = dataclasses.replace(entry, doi=None, pmid=None, url=url)
     text = render_markdown(assess(rulebase, "fingolimod", "alemtuzumab"))
     line = next(line for line in text.splitlines() if line.startswith("- **willis2017**"))
     link = line[line.index("<https://"):]

@@ -11,8 +11,6 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from switchadvisor import yamlio
 from switchadvisor.errors import RuleBaseError
 from switchadvisor.resources import locate_rules
@@ -113,13 +111,10 @@ def _load_file(relpath: str, raw: bytes, model_type: type[RuleModel],
     elif model_type is Pathway:
         data["findings"] = _valid_items(relpath, document, data.get("findings", []),
                                         ["findings"], Finding, collector)
-    try:
-        model = model_type.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            report_validation_error(relpath, document, error, collector)
-        return None
-    return LoadedFile(relpath, document, model)
+    model, errors = validate(model_type, data)
+    for error in errors:
+        report_validation_error(relpath, document, error, collector)
+    return None if errors else LoadedFile(relpath, document, model)
 
 
 def _valid_items(relpath: str, document: yamlio.Document, items: Any,
@@ -130,16 +125,34 @@ def _valid_items(relpath: str, document: yamlio.Document, items: Any,
     valid = []
     kept = collector.kept.setdefault((relpath, str(loc[0])), [])
     for index, item in enumerate(items):
-        try:
-            valid.append(item_model.model_validate(item))
+        model, errors = validate(item_model, item)
+        if not errors:
+            valid.append(model)
             kept.append(index)
-        except ValidationError as exc:
-            for error in exc.errors():
-                located = dict(error)
-                located["loc"] = (*loc, index, *error["loc"])
-                report_validation_error(relpath, document, located, collector)
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                collector.invalid_ids.add(item["id"])
+            continue
+        for error in errors:
+            located = dict(error)
+            located["loc"] = (*loc, index, *error["loc"])
+            report_validation_error(relpath, document, located, collector)
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            collector.invalid_ids.add(item["id"])
     return valid
+
+
+_ADAPTERS: dict[type[RuleModel], Any] = {}
+
+
+def validate(model_type: type[RuleModel], data: Any) -> tuple[Any, list[Any]]:
+    """One value validated as ``model_type``: (the instance, []) or (None, pydantic's
+    errors). pydantic is imported here, where YAML enters, and nowhere on the run path."""
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter = _ADAPTERS.get(model_type)
+    if adapter is None:
+        adapter = _ADAPTERS[model_type] = TypeAdapter(model_type)
+    try:
+        return adapter.validate_python(data), []
+    except ValidationError as exc:
+        return None, list(exc.errors())
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-from pydantic import BaseModel
 
 from switchadvisor import yamlio
 from switchadvisor.errors import Problem
@@ -101,7 +101,7 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     # an error about a whole entry (loc ends in its index) is described by that entry
     where = _breadcrumb(document.data, [*loc, ""] if loc and isinstance(loc[-1], int) else loc)
     field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
-    if kind == "extra_forbidden":
+    if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
         known = _known_keys(relpath, loc) if collector.may_suggest() else []
         collector.suggestions += 1
@@ -172,22 +172,28 @@ def _known_keys(relpath: str, loc: Sequence[str | int]) -> list[str]:
     for step in loc[:-1]:
         if isinstance(step, int):
             continue
-        fields = getattr(model, "model_fields", {})
-        field_info = fields.get(step) or next(
-            (info for info in fields.values() if info.alias == step), None)
-        if field_info is None:
+        keys = _keys(model)
+        if step not in keys:
             return []
-        model = _inner_model(field_info.annotation)
+        model = _inner_model(keys[str(step)])
         if model is None:
             return []
-    fields = getattr(model, "model_fields", {})
-    return [info.alias or name for name, info in fields.items()]
+    return list(_keys(model))
+
+
+def _keys(model: Any) -> dict[str, Any]:
+    """A rule-base type's YAML keys (aliases where set) and each one's type."""
+    if not dataclasses.is_dataclass(model):
+        return {}
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {item.metadata.get("alias", item.name): hints[item.name]
+            for item in dataclasses.fields(model)}
 
 
 def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
-    for arg in getattr(annotation, "__args__", ()):
+    for arg in typing.get_args(annotation):
         found = _inner_model(arg)
         if found is not None:
             return found

@@ -19,7 +19,7 @@ from helpers import MINI_RULES, RunCli
 from hostile_cases import CASES, PATHWAY, Case, many_findings, many_unknown_ids, mini
 from switchadvisor.errors import ExitCode, Problem, RuleBaseError, printable
 from switchadvisor.rulebase import files, load_rulebase
-from switchadvisor.rulebase.problems import MAX_KEPT, MAX_SUGGESTIONS, Collector
+from switchadvisor.rulebase.collector import MAX_KEPT, MAX_SUGGESTIONS, Collector
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 MAX_STDERR_LINES = 110  # 100 problems, "and K more", the summary

@@ -1,21 +1,20 @@
 """The loader: read every file, validate it entry by entry, then cross-check the whole.
 
-Problems are collected at each stage; ``load_rulebase`` raises one ``RuleBaseError`` holding
+Problems are collected at each stage; ``read_rulebase`` raises one ``RuleBaseError`` holding
 all of them, each positioned at file:line:column (paths relative to the rule base's parent
 directory).
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from switchadvisor import yamlio
 from switchadvisor.errors import RuleBaseError
-from switchadvisor.resources import locate_rules
+from switchadvisor.resources import RuleLocation, locate_rules
 from switchadvisor.rulebase.checks import cross_check
-from switchadvisor.rulebase.files import LoadedFile, rule_files
+from switchadvisor.rulebase.files import LoadedFile, digest_of, rule_files
 from switchadvisor.rulebase.models import (
     Drug,
     DrugClass,
@@ -30,17 +29,22 @@ from switchadvisor.rulebase.problems import Collector, report_validation_error
 from switchadvisor.rulebase.wording import check_wording
 
 
-def load_rulebase(path: str | Path | None = None) -> RuleBase:
-    """Load, validate and compile a rule base (the packaged one by default).
+def read_rulebase(path: str | Path | None = None) -> RuleBase:
+    """Read, validate and compile a rule base from its YAML (the packaged one by default),
+    never from the cache: what ``rules validate`` and ``rules test`` use.
 
     Raises ``RuleBaseError`` listing every problem, or ``InputError`` for a missing
     ``path``.
     """
     location = locate_rules(path)
-    root = location.path
-    collector = Collector(root.name or "rules")
-    files = rule_files(root, collector)
-    digest = hashlib.sha256()
+    collector = Collector(location.path.name or "rules")
+    return compile_rulebase(location, rule_files(location.path, collector), collector)
+
+
+def compile_rulebase(location: RuleLocation, files: list[tuple[str, bytes]],
+                     collector: Collector) -> RuleBase:
+    """The rule base from its files' bytes (``files.rule_files``), whose reading problems
+    are already in ``collector``."""
     loaded: dict[str, LoadedFile] = {}
     values = 0
     for relpath, raw in files:
@@ -49,19 +53,16 @@ def load_rulebase(path: str | Path | None = None) -> RuleBase:
             collector.add(relpath, (1, 1), "too-large",
                           f"not read: the rule base already holds {MAX_TOTAL_VALUES:,} values")
             continue
-        digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
         model_type = model_for(relpath)
         result = _load_file(relpath, raw, model_type, collector, budget=remaining)
         if result is not None:
             loaded[relpath] = result
         values += collector.values.get(relpath, 0)
-    rulebase = cross_check(location, digest.hexdigest(), loaded, collector)
+    rulebase = cross_check(location, digest_of(files), loaded, collector)
     if collector.problems or rulebase is None:
-        raise RuleBaseError(collector.problems, summary=f"invalid rule base {root}",
+        raise RuleBaseError(collector.problems, summary=f"invalid rule base {location.path}",
                             omitted=collector.dropped)
     return rulebase
-
-
 
 
 MAX_TOTAL_VALUES = 100_000

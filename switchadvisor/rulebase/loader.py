@@ -7,6 +7,7 @@ directory).
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,20 @@ def compile_rulebase(location: RuleLocation, files: list[tuple[str, bytes]],
                      collector: Collector) -> RuleBase:
     """The rule base from its files' bytes (``files.rule_files``), whose reading problems
     are already in ``collector``."""
+    # Loading allocates tens of thousands of small containers that all survive: the cyclic
+    # garbage collector's passes over them find nothing and grow with the rule base's size
+    # (load time was 12.75x for a 10x rule base with it, about 10.5x without).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(location, files, collector)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compile(location: RuleLocation, files: list[tuple[str, bytes]],
+             collector: Collector) -> RuleBase:
     loaded: dict[str, LoadedFile] = {}
     values = 0
     for relpath, raw in files:

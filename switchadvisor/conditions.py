@@ -24,7 +24,7 @@ import enum
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from typing import Literal
 
 from switchadvisor import timeunits
@@ -74,71 +74,153 @@ class ConditionSyntaxError(Exception):
 
 # ---------------------------------------------------------------------------------- AST
 
+_set = object.__setattr__
 
-@dataclass(frozen=True)
-class Literal_:
+
+class _Frozen:
+    """An immutable value whose fields are its ``__match_args__`` (in order; stored in
+    ``__slots__``): equality, hash, repr and pickling by field, as a frozen dataclass gives,
+    for a fraction of a dataclass's cost at import (a class statement, not generated code;
+    this module is on every command's start-up path)."""
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Frozen)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return self.__class__, self._fields()
+
+
+class Literal_(_Frozen):
+    __slots__ = ("column", "origin", "text", "value")
+    __match_args__ = ("value", "column", "origin", "text")
     value: Value
     column: int
-    origin: str | None = None
+    origin: str | None
     """The fact this value was substituted for, when partial evaluation replaced a name."""
-    text: str | None = None
+    text: str | None
     """A duration as written ("2 months"); its value is in weeks (``timeunits``)."""
 
+    def __init__(self, value: Value, column: int, origin: str | None = None,
+                 text: str | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "column", column)
+        _set(self, "origin", origin)
+        _set(self, "text", text)
 
-@dataclass(frozen=True)
-class Name:
+
+class Name(_Frozen):
+    __slots__ = ("column", "name")
+    __match_args__ = ("name", "column")
     name: str
     column: int
+
+    def __init__(self, name: str, column: int) -> None:
+        _set(self, "name", name)
+        _set(self, "column", column)
 
 
 Operand = Literal_ | Name
 
 
-@dataclass(frozen=True)
-class Compare:
+class Compare(_Frozen):
+    __slots__ = ("left", "op", "right")
+    __match_args__ = ("left", "op", "right")
     left: Operand
     op: str
     right: Operand
 
+    def __init__(self, left: Operand, op: str, right: Operand) -> None:
+        _set(self, "left", left)
+        _set(self, "op", op)
+        _set(self, "right", right)
 
-@dataclass(frozen=True)
-class Member:
+
+class Member(_Frozen):
+    __slots__ = ("choices", "negated", "subject")
+    __match_args__ = ("subject", "choices", "negated")
     subject: Operand
     choices: tuple[Literal_, ...]
     negated: bool
 
+    def __init__(self, subject: Operand, choices: tuple[Literal_, ...],
+                 negated: bool) -> None:
+        _set(self, "subject", subject)
+        _set(self, "choices", choices)
+        _set(self, "negated", negated)
 
-@dataclass(frozen=True)
-class FactIsTrue:
+
+class FactIsTrue(_Frozen):
+    __slots__ = ("name",)
+    __match_args__ = ("name",)
     name: Name
 
+    def __init__(self, name: Name) -> None:
+        _set(self, "name", name)
 
-@dataclass(frozen=True)
-class Const:
+
+class Const(_Frozen):
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
     value: bool
 
+    def __init__(self, value: bool) -> None:
+        _set(self, "value", value)
 
-@dataclass(frozen=True)
-class Not:
+
+class Not(_Frozen):
+    __slots__ = ("operand",)
+    __match_args__ = ("operand",)
     operand: Node
 
+    def __init__(self, operand: Node) -> None:
+        _set(self, "operand", operand)
 
-@dataclass(frozen=True)
-class And:
+
+class And(_Frozen):
+    __slots__ = ("operands",)
+    __match_args__ = ("operands",)
     operands: tuple[Node, ...]
 
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        _set(self, "operands", operands)
 
-@dataclass(frozen=True)
-class Or:
+
+class Or(_Frozen):
+    __slots__ = ("operands",)
+    __match_args__ = ("operands",)
     operands: tuple[Node, ...]
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        _set(self, "operands", operands)
 
 
 Node = Compare | Member | FactIsTrue | Const | Not | And | Or
 
 # ----------------------------------------------------------------------------- tokenizer
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<ws>\s+)
   | (?P<duration>\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?)\b)
   | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
@@ -146,24 +228,28 @@ _TOKEN = re.compile(
   | (?P<op><=|>=|==|!=|<|>)
   | (?P<punct>[()\[\],])
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-    """,
-    re.VERBOSE,
-)
+    """
+"""Compiled on the first condition parsed (a warm start may parse none)."""
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
+TokenKind = Literal["number", "duration", "string", "op", "punct", "name", "keyword", "end"]
 
-@dataclass(frozen=True)
+
 class _Token:
-    kind: Literal["number", "duration", "string", "op", "punct", "name", "keyword", "end"]
-    text: str
-    column: int
+    __slots__ = ("column", "kind", "text")
+
+    def __init__(self, kind: TokenKind, text: str, column: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.column = column
 
 
 def _tokenize(source: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
+    token = re.compile(_TOKEN_PATTERN, re.VERBOSE).match  # re caches the compiled pattern
     while position < len(source):
-        match = _TOKEN.match(source, position)
+        match = token(source, position)
         if match is None:
             char = source[position]
             if char in "\"'":
@@ -469,15 +555,21 @@ def _collect_names(node: Node, seen: dict[str, None]) -> None:
 # ----------------------------------------------------------------------------- evaluation
 
 
-@dataclass(frozen=True)
-class TraceStep:
+class TraceStep(_Frozen):
     """One comparison as it was evaluated."""
 
+    __slots__ = ("missing", "result", "text")
+    __match_args__ = ("text", "result", "missing")
     text: str
     """The comparison in words, with the actual values and units."""
     result: Truth
     missing: tuple[str, ...]
     """Facts that were not given (the reason a result is unknown)."""
+
+    def __init__(self, text: str, result: Truth, missing: tuple[str, ...]) -> None:
+        _set(self, "text", text)
+        _set(self, "result", result)
+        _set(self, "missing", missing)
 
 
 FactLookup = Callable[[str], Value | None]

@@ -284,10 +284,8 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
 
 # --------------------------------------------------------------------------------- times
 
-_DURATION = re.compile(
-    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?|y|yr|yrs|years?)?\s*$",
-    re.IGNORECASE,
-)
+_DURATION = (  # compiled on first use (``re`` keeps it): not every run reads a time
+    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?|y|yr|yrs|years?)?\s*$")
 _UNIT_LETTER = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
 
@@ -295,7 +293,7 @@ def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
     """Read a time since stopping (weeks by default; days, months and years accepted),
     converted by ``timeunits`` like every duration in the rule base."""
     raw = str(text).strip()
-    match = _DURATION.match(raw)
+    match = re.match(_DURATION, raw, re.IGNORECASE)
     accepted = f"0 to {MAX_WEEKS:g} weeks, e.g. 6, 6w, 42d, 2 months"
     if match is None:
         raise InputError(f"{option}: cannot read {raw!r} as a time", option=option,

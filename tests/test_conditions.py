@@ -599,3 +599,20 @@ def test_a_compiled_condition_pickles_without_its_evaluators() -> None:
     copy = pickle.loads(pickle.dumps(condition))
     assert copy == condition
     assert evaluate(copy, {"lymphocytes": 0.5}.get, describe_value) == before
+
+
+def test_compiled_conditions_are_values() -> None:
+    import copy
+    from dataclasses import FrozenInstanceError
+
+    first = compile_condition("age < 40 and jcv in ['positive']", FACTS)
+    second = compile_condition("age < 40 and jcv in ['positive']", FACTS)
+    assert first == second and hash(first.root) == hash(second.root)
+    assert first.root != compile_condition("age < 41 and jcv in ['positive']", FACTS).root
+    assert copy.deepcopy(first.root) == first.root
+    assert repr(first.root).startswith("And(operands=(Compare(left=Name(name='age', column=1)")
+    with pytest.raises(FrozenInstanceError):
+        first.root.operands = ()  # type: ignore[misc, union-attr]
+    step = run("age < 40", {"age": 39.0}).trace[0]
+    with pytest.raises(FrozenInstanceError):
+        step.text = "changed"  # type: ignore[misc]

@@ -14,6 +14,7 @@ import pytest
 from helpers import MINI_RULES, RunCli
 from switchadvisor.batch import assess_many
 from switchadvisor.errors import ExitCode
+from switchadvisor.rulebase import RuleBase
 from switchadvisor.render.cds_hooks import render_cds_hooks
 from switchadvisor.rulebase import RuleBase
 from switchadvisor.schemas import SCHEMAS
@@ -127,6 +128,17 @@ def test_a_lone_surrogate_is_an_error_record_not_a_crash(record: str, tmp_path: 
     bad, good = (json.loads(line) for line in result.stdout.splitlines())
     _validator("batch-error").validate(bad)
     assert (bad["line"], bad["id"], bad["error"]["code"]) == (1, None, "not-json")
+    assert good["id"] == "a"
+
+
+@pytest.mark.parametrize("text", [
+    '{"id": "\ud800", "from": "fingolimod", "to": "alemtuzumab"}',  # the character itself
+    '{"id": "\\ud800", "from": "fingolimod", "to": "alemtuzumab"}',  # its JSON escape
+])
+def test_a_lone_surrogate_in_api_text_is_an_error_record(text: str,
+                                                        mini_rulebase: RuleBase) -> None:
+    bad, good = assess_many(mini_rulebase, [text, json.dumps(GOOD)])
+    assert (bad["id"], bad["error"]["code"]) == (None, "not-json")
     assert good["id"] == "a"
 
 

@@ -14,7 +14,6 @@ import pytest
 from helpers import MINI_RULES, RunCli
 from switchadvisor.batch import assess_many
 from switchadvisor.errors import ExitCode
-from switchadvisor.rulebase import RuleBase
 from switchadvisor.render.cds_hooks import render_cds_hooks
 from switchadvisor.rulebase import RuleBase
 from switchadvisor.schemas import SCHEMAS

@@ -288,9 +288,16 @@ _BOOLEAN_KEYS = frozenset(name for name, spec in PATIENT_FACTS.items()
 not read as the text "True"."""
 
 
+_close_keys: dict[str, list[str]] = {}
+"""The record key a misspelt key is closest to, by the key (a fuzzy search is slow)."""
+
+
 def _unknown_key(key: str) -> InputError:
-    known = ["id", *RECORD_KEYS]
-    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    close = _close_keys.get(key)
+    if close is None:
+        close = difflib.get_close_matches(key.lower(), ["id", *RECORD_KEYS], n=1, cutoff=0.6)
+        if len(key) <= 100 and len(_close_keys) < 1024:  # a batch repeats its misspellings
+            _close_keys[key] = close
     hint = f" — did you mean {close[0]!r}?" if close else ""
     return InputError(f"unknown key {key!r}{hint}", option=key, code="unknown-key",
                       accepted=", ".join(["id", "from", "to", *FACT_KEYS]),

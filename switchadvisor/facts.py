@@ -494,20 +494,24 @@ def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> F
     return _facts(values, read_as)
 
 
+_UNITS: dict[str, str] = {name: spec.unit for name, spec in PATIENT_FACTS.items()}
+
+
 def describe_value(name: str, value: FactValue, facts: Facts | None = None) -> str:
     """A value with its unit; for a given fact, how it was read."""
-    if facts is not None and name in PATIENT_FACTS and facts.value(name) == value:
-        if name in facts.read_as:
-            return facts.read_as[name]
-        if facts.is_default(name):
+    unit = _UNITS.get(name)
+    if facts is not None and unit is not None and getattr(facts, name) == value:
+        read = facts.read_as.get(name)
+        if read is not None:
+            return read
+        if name == "lymphocytes_lln":  # not given: the default
             return f"{format_count(float(value))} (default)"
-    spec = PATIENT_FACTS.get(name)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if spec is not None and spec.unit == COUNT_UNIT:
+    if unit == COUNT_UNIT:
         return format_count(value)
-    if spec is not None and spec.unit:
-        return f"{round(value, 1):g} {spec.unit}"
+    if unit:
+        return f"{round(value, 1):g} {unit}"
     return f"{round(value, 2):g}"

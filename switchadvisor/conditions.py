@@ -672,14 +672,29 @@ def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
     """
     truth: _TruthOf | None = condition.__dict__.get("_truth_of")
     result = (truth or condition._truth)(lookup)
-    if result is None:
-        residual = _residual(condition.root, lookup)
+    if result is None:  # partial evaluation and words ask for the same facts again
+        values = _Values(lookup).__getitem__
+        residual = _residual(condition.root, values)
         seen: dict[str, None] = {}
         _collect_names(residual, seen)
-        return Evaluation._lazy(None, tuple(seen), _Explain(condition, lookup, describe, label,
+        return Evaluation._lazy(None, tuple(seen), _Explain(condition, values, describe, label,
                                                             unknown, residual))
     return Evaluation._lazy(result, (), _Explain(condition, lookup, describe, label, unknown,
                                                  None))
+
+
+class _Values(dict[str, Value | None]):
+    """Fact values by name, each looked up once, on first use."""
+
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup: FactLookup) -> None:
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, name: str) -> Value | None:
+        value = self[name] = self.lookup(name)
+        return value
 
 
 class _Explain:

@@ -80,8 +80,9 @@ _set = object.__setattr__
 class _Frozen:
     """An immutable value whose fields are its ``__match_args__`` (in order; stored in
     ``__slots__``): equality, hash, repr and pickling by field, as a frozen dataclass gives,
-    for a fraction of a dataclass's cost at import (a class statement, not generated code;
-    this module is on every command's start-up path)."""
+    for a fraction of a frozen dataclass's cost at import (no generated code: this module is
+    on every command's start-up path). Subclasses are decorated with ``_value`` so that they
+    are still dataclasses (``dataclasses.fields``, the compiled rule base's unpickler)."""
 
     __slots__ = ()
     __match_args__: tuple[str, ...] = ()
@@ -112,7 +113,15 @@ class _Frozen:
         return self.__class__, self._fields()
 
 
+_value = dataclass(init=False, repr=False, eq=False)
+"""A ``_Frozen`` subclass as a dataclass: fields recorded, nothing generated (its own
+``__init__``; equality, hash, repr and immutability from ``_Frozen``)."""
+
+
+@_value
 class Literal_(_Frozen):
+    """A value written in a condition: a number, a duration (in weeks), a text, true/false."""
+
     __slots__ = ("column", "origin", "text", "value")
     __match_args__ = ("value", "column", "origin", "text")
     value: Value
@@ -130,7 +139,10 @@ class Literal_(_Frozen):
         _set(self, "text", text)
 
 
+@_value
 class Name(_Frozen):
+    """A fact named in a condition."""
+
     __slots__ = ("column", "name")
     __match_args__ = ("name", "column")
     name: str
@@ -144,7 +156,10 @@ class Name(_Frozen):
 Operand = Literal_ | Name
 
 
+@_value
 class Compare(_Frozen):
+    """``left op right``."""
+
     __slots__ = ("left", "op", "right")
     __match_args__ = ("left", "op", "right")
     left: Operand
@@ -157,7 +172,10 @@ class Compare(_Frozen):
         _set(self, "right", right)
 
 
+@_value
 class Member(_Frozen):
+    """``subject in [choices]`` (or ``not in``)."""
+
     __slots__ = ("choices", "negated", "subject")
     __match_args__ = ("subject", "choices", "negated")
     subject: Operand
@@ -171,7 +189,10 @@ class Member(_Frozen):
         _set(self, "negated", negated)
 
 
+@_value
 class FactIsTrue(_Frozen):
+    """A true/false fact on its own."""
+
     __slots__ = ("name",)
     __match_args__ = ("name",)
     name: Name
@@ -180,7 +201,10 @@ class FactIsTrue(_Frozen):
         _set(self, "name", name)
 
 
+@_value
 class Const(_Frozen):
+    """``true`` or ``false`` on its own, or a part that partial evaluation decided."""
+
     __slots__ = ("value",)
     __match_args__ = ("value",)
     value: bool
@@ -189,7 +213,10 @@ class Const(_Frozen):
         _set(self, "value", value)
 
 
+@_value
 class Not(_Frozen):
+    """``not operand``."""
+
     __slots__ = ("operand",)
     __match_args__ = ("operand",)
     operand: Node
@@ -198,7 +225,10 @@ class Not(_Frozen):
         _set(self, "operand", operand)
 
 
+@_value
 class And(_Frozen):
+    """Every operand holds."""
+
     __slots__ = ("operands",)
     __match_args__ = ("operands",)
     operands: tuple[Node, ...]
@@ -207,7 +237,10 @@ class And(_Frozen):
         _set(self, "operands", operands)
 
 
+@_value
 class Or(_Frozen):
+    """Some operand holds."""
+
     __slots__ = ("operands",)
     __match_args__ = ("operands",)
     operands: tuple[Node, ...]
@@ -555,6 +588,7 @@ def _collect_names(node: Node, seen: dict[str, None]) -> None:
 # ----------------------------------------------------------------------------- evaluation
 
 
+@_value
 class TraceStep(_Frozen):
     """One comparison as it was evaluated."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,6 +82,8 @@ class NameIndex:
         return result
 
     def _suggest(self, name: str, limit: int) -> list[str]:
+        import difflib  # only a misspelt name needs it
+
         keys = difflib.get_close_matches(normalise(name), list(self._index), n=8, cutoff=0.6)
         result: list[str] = []
         for key in keys:

@@ -140,16 +140,20 @@ class BatchAssessor:
         except JsonInputError as exc:
             return self._count(error_record(line, None, InputError(
                 f"not JSON: {exc}", code="not-json", accepted="one JSON object per line")))
-        return self.assess_record(record, line)
+        # ASCII text without an escape cannot hold a lone surrogate: no need to look for one
+        return self._record(record, line, unicode_checked=text.isascii() and "\\u" not in text)
 
     def assess_record(self, record: object, line: int) -> BatchResult:
         """One decoded record → its result (never raises for bad input)."""
+        return self._record(record, line, unicode_checked=False)
+
+    def _record(self, record: object, line: int, *, unicode_checked: bool) -> BatchResult:
         record_id: object = None
         try:
             if not isinstance(record, dict):
                 raise InputError(f"a record must be a JSON object, not {_json_type(record)}",
                                  code="not-an-object", accepted='{"from": …, "to": …, …}')
-            if _has_surrogate(record):
+            if not unicode_checked and _has_surrogate(record):
                 raise InputError("the record has text that is not Unicode (a lone surrogate "
                                  "such as \\ud800)", code="not-json",
                                  accepted="JSON text in UTF-8")
@@ -186,8 +190,9 @@ class BatchAssessor:
         if switch.from_.drug.id == switch.to.drug.id:
             raise InputError(f"from and to are both {switch.to.drug.id}: a switch needs two "
                              "different drugs", option="to", code="same-drug")
-        facts = parse_facts({key: value for key, value in received.items()
-                             if key not in ("from", "to")}, today=self.today)
+        given = dict(received)
+        del given["from"], given["to"]
+        facts = parse_facts(given, today=self.today)
         on = received.get("on")
         assessed_on = parse_date(on, option="on") if isinstance(on, str) and on else self.today
         assessment = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
@@ -248,25 +253,30 @@ def _received(record: Mapping[str, Any]) -> dict[str, Any]:
     """The record's input under canonical names: from, to, then each fact given (not null)."""
     received: dict[str, Any] = {}
     for key, value in record.items():
-        if key == "id":
-            continue
         name = RECORD_KEYS.get(key)
         if name is None:
+            if key == "id":
+                continue
             raise _unknown_key(key)
         if name in received:
             raise InputError(f"{name!r} is given twice (as {key!r} too)", option=name,
                              code="duplicate-key", accepted="each key once")
         if value is None:
             continue
-        if isinstance(value, dict | list):
-            raise InputError(f"{key!r} must be a string, number or boolean, not "
-                             f"{_json_type(value)}", option=name,
-                             accepted="a string, number or boolean")
-        if isinstance(value, bool) and name not in _BOOLEAN_KEYS:
-            raise InputError(f"{key!r} must be a string or a number, not "
-                             f"{'true' if value else 'false'}", option=name,
-                             accepted="a string or a number")
+        kind = value.__class__
+        if kind is not str and kind is not float and kind is not int:  # the usual, at once
+            if isinstance(value, dict | list):
+                raise InputError(f"{key!r} must be a string, number or boolean, not "
+                                 f"{_json_type(value)}", option=name,
+                                 accepted="a string, number or boolean")
+            if isinstance(value, bool) and name not in _BOOLEAN_KEYS:
+                raise InputError(f"{key!r} must be a string or a number, not "
+                                 f"{'true' if value else 'false'}", option=name,
+                                 accepted="a string or a number")
         received[name] = value
+    names = iter(received)
+    if next(names, None) == "from" and ("to" not in received or next(names) == "to"):
+        return received  # already in order: from, to, then the facts
     ordered: dict[str, Any] = {key: received.pop(key) for key in ("from", "to") if key in received}
     ordered.update(received)
     return ordered
@@ -278,9 +288,16 @@ _BOOLEAN_KEYS = frozenset(name for name, spec in PATIENT_FACTS.items()
 not read as the text "True"."""
 
 
+_close_keys: dict[str, list[str]] = {}
+"""The record key a misspelt key is closest to, by the key (a fuzzy search is slow)."""
+
+
 def _unknown_key(key: str) -> InputError:
-    known = ["id", *RECORD_KEYS]
-    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    close = _close_keys.get(key)
+    if close is None:
+        close = difflib.get_close_matches(key.lower(), ["id", *RECORD_KEYS], n=1, cutoff=0.6)
+        if len(key) <= 100 and len(_close_keys) < 1024:  # a batch repeats its misspellings
+            _close_keys[key] = close
     hint = f" — did you mean {close[0]!r}?" if close else ""
     return InputError(f"unknown key {key!r}{hint}", option=key, code="unknown-key",
                       accepted=", ".join(["id", "from", "to", *FACT_KEYS]),

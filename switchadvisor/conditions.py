@@ -21,9 +21,10 @@ is recorded with the actual values.
 from __future__ import annotations
 
 import enum
+import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from typing import Literal
 
 from switchadvisor import timeunits
@@ -73,71 +74,186 @@ class ConditionSyntaxError(Exception):
 
 # ---------------------------------------------------------------------------------- AST
 
+_set = object.__setattr__
 
-@dataclass(frozen=True)
-class Literal_:
+
+class _Frozen:
+    """An immutable value whose fields are its ``__match_args__`` (in order; stored in
+    ``__slots__``): equality, hash, repr and pickling by field, as a frozen dataclass gives,
+    for a fraction of a frozen dataclass's cost at import (no generated code: this module is
+    on every command's start-up path). Subclasses are decorated with ``_value`` so that they
+    are still dataclasses (``dataclasses.fields``, the compiled rule base's unpickler)."""
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Frozen)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return self.__class__, self._fields()
+
+
+_value = dataclass(init=False, repr=False, eq=False)
+"""A ``_Frozen`` subclass as a dataclass: fields recorded, nothing generated (its own
+``__init__``; equality, hash, repr and immutability from ``_Frozen``)."""
+
+
+@_value
+class Literal_(_Frozen):
+    """A value written in a condition: a number, a duration (in weeks), a text, true/false."""
+
+    __slots__ = ("column", "origin", "text", "value")
+    __match_args__ = ("value", "column", "origin", "text")
     value: Value
     column: int
-    origin: str | None = None
+    origin: str | None
     """The fact this value was substituted for, when partial evaluation replaced a name."""
-    text: str | None = None
+    text: str | None
     """A duration as written ("2 months"); its value is in weeks (``timeunits``)."""
 
+    def __init__(self, value: Value, column: int, origin: str | None = None,
+                 text: str | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "column", column)
+        _set(self, "origin", origin)
+        _set(self, "text", text)
 
-@dataclass(frozen=True)
-class Name:
+
+@_value
+class Name(_Frozen):
+    """A fact named in a condition."""
+
+    __slots__ = ("column", "name")
+    __match_args__ = ("name", "column")
     name: str
     column: int
+
+    def __init__(self, name: str, column: int) -> None:
+        _set(self, "name", name)
+        _set(self, "column", column)
 
 
 Operand = Literal_ | Name
 
 
-@dataclass(frozen=True)
-class Compare:
+@_value
+class Compare(_Frozen):
+    """``left op right``."""
+
+    __slots__ = ("left", "op", "right")
+    __match_args__ = ("left", "op", "right")
     left: Operand
     op: str
     right: Operand
 
+    def __init__(self, left: Operand, op: str, right: Operand) -> None:
+        _set(self, "left", left)
+        _set(self, "op", op)
+        _set(self, "right", right)
 
-@dataclass(frozen=True)
-class Member:
+
+@_value
+class Member(_Frozen):
+    """``subject in [choices]`` (or ``not in``)."""
+
+    __slots__ = ("choices", "negated", "subject")
+    __match_args__ = ("subject", "choices", "negated")
     subject: Operand
     choices: tuple[Literal_, ...]
     negated: bool
 
+    def __init__(self, subject: Operand, choices: tuple[Literal_, ...],
+                 negated: bool) -> None:
+        _set(self, "subject", subject)
+        _set(self, "choices", choices)
+        _set(self, "negated", negated)
 
-@dataclass(frozen=True)
-class FactIsTrue:
+
+@_value
+class FactIsTrue(_Frozen):
+    """A true/false fact on its own."""
+
+    __slots__ = ("name",)
+    __match_args__ = ("name",)
     name: Name
 
+    def __init__(self, name: Name) -> None:
+        _set(self, "name", name)
 
-@dataclass(frozen=True)
-class Const:
+
+@_value
+class Const(_Frozen):
+    """``true`` or ``false`` on its own, or a part that partial evaluation decided."""
+
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
     value: bool
 
+    def __init__(self, value: bool) -> None:
+        _set(self, "value", value)
 
-@dataclass(frozen=True)
-class Not:
+
+@_value
+class Not(_Frozen):
+    """``not operand``."""
+
+    __slots__ = ("operand",)
+    __match_args__ = ("operand",)
     operand: Node
 
+    def __init__(self, operand: Node) -> None:
+        _set(self, "operand", operand)
 
-@dataclass(frozen=True)
-class And:
+
+@_value
+class And(_Frozen):
+    """Every operand holds."""
+
+    __slots__ = ("operands",)
+    __match_args__ = ("operands",)
     operands: tuple[Node, ...]
 
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        _set(self, "operands", operands)
 
-@dataclass(frozen=True)
-class Or:
+
+@_value
+class Or(_Frozen):
+    """Some operand holds."""
+
+    __slots__ = ("operands",)
+    __match_args__ = ("operands",)
     operands: tuple[Node, ...]
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        _set(self, "operands", operands)
 
 
 Node = Compare | Member | FactIsTrue | Const | Not | And | Or
 
 # ----------------------------------------------------------------------------- tokenizer
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<ws>\s+)
   | (?P<duration>\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?)\b)
   | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
@@ -145,24 +261,28 @@ _TOKEN = re.compile(
   | (?P<op><=|>=|==|!=|<|>)
   | (?P<punct>[()\[\],])
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-    """,
-    re.VERBOSE,
-)
+    """
+"""Compiled on the first condition parsed (a warm start may parse none)."""
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
+TokenKind = Literal["number", "duration", "string", "op", "punct", "name", "keyword", "end"]
 
-@dataclass(frozen=True)
+
 class _Token:
-    kind: Literal["number", "duration", "string", "op", "punct", "name", "keyword", "end"]
-    text: str
-    column: int
+    __slots__ = ("column", "kind", "text")
+
+    def __init__(self, kind: TokenKind, text: str, column: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.column = column
 
 
 def _tokenize(source: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
+    token = re.compile(_TOKEN_PATTERN, re.VERBOSE).match  # re caches the compiled pattern
     while position < len(source):
-        match = _TOKEN.match(source, position)
+        match = token(source, position)
         if match is None:
             char = source[position]
             if char in "\"'":
@@ -398,7 +518,11 @@ def _unknown_fact(name: str, facts: Mapping[str, FactSpec], suggest: bool) -> st
 
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition: its source text and its AST."""
+    """A compiled condition: its source text and its AST.
+
+    What depends only on the condition (the facts it names, the evaluator built from its
+    AST) is worked out on first use and kept on the object (never pickled or compared).
+    """
 
     source: str
     root: Node
@@ -406,9 +530,32 @@ class Condition:
     @property
     def fact_names(self) -> tuple[str, ...]:
         """Every fact the condition mentions, in order of first appearance."""
-        seen: dict[str, None] = {}
-        _collect_names(self.root, seen)
-        return tuple(seen)
+        names: tuple[str, ...] | None = self.__dict__.get("_fact_names")
+        if names is None:
+            seen: dict[str, None] = {}
+            _collect_names(self.root, seen)
+            names = tuple(seen)
+            object.__setattr__(self, "_fact_names", names)
+        return names
+
+    @property
+    def _truth(self) -> _TruthOf:
+        truth: _TruthOf | None = self.__dict__.get("_truth_of")
+        if truth is None:
+            truth = _compile_truth(self.root)
+            object.__setattr__(self, "_truth_of", truth)
+        return truth
+
+    @property
+    def _words(self) -> _WordsOf:
+        words: _WordsOf | None = self.__dict__.get("_words_of")
+        if words is None:
+            words = _compile_words(self.root)
+            object.__setattr__(self, "_words_of", words)
+        return words
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"source": self.source, "root": self.root}
 
 
 def compile_condition(source: str, facts: Mapping[str, FactSpec], *,
@@ -441,15 +588,22 @@ def _collect_names(node: Node, seen: dict[str, None]) -> None:
 # ----------------------------------------------------------------------------- evaluation
 
 
-@dataclass(frozen=True)
-class TraceStep:
+@_value
+class TraceStep(_Frozen):
     """One comparison as it was evaluated."""
 
+    __slots__ = ("missing", "result", "text")
+    __match_args__ = ("text", "result", "missing")
     text: str
     """The comparison in words, with the actual values and units."""
     result: Truth
     missing: tuple[str, ...]
     """Facts that were not given (the reason a result is unknown)."""
+
+    def __init__(self, text: str, result: Truth, missing: tuple[str, ...]) -> None:
+        _set(self, "text", text)
+        _set(self, "result", result)
+        _set(self, "missing", missing)
 
 
 FactLookup = Callable[[str], Value | None]
@@ -470,16 +624,75 @@ _STEP_WORDS = {
     "==": ("is", "is not"),
     "!=": ("is not", "is"),
 }
+_OPERATORS: dict[str, Callable[[Value, Value], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
 
 
-@dataclass(frozen=True)
 class Evaluation:
+    """The result of evaluating a condition for one set of facts.
+
+    ``result`` and ``missing`` are worked out when the condition is evaluated; the words
+    (``trace``, ``decides``) when first read, from the same facts: a caller that needs only
+    the result (a summary) never pays for the sentences.
+    """
+
+    __slots__ = ("_decides", "_explain", "_trace", "missing", "result")
+
     result: Truth
-    trace: tuple[TraceStep, ...]
     missing: tuple[str, ...]
     """Missing facts whose values would decide the condition."""
-    decides: str | None
-    """When unknown: the residual condition in words ("lymphocytes < 1.00 ×10⁹/L")."""
+
+    def __init__(self, result: Truth, trace: tuple[TraceStep, ...] = (),
+                 missing: tuple[str, ...] = (), decides: str | None = None) -> None:
+        self.result = result
+        self.missing = missing
+        self._trace: tuple[TraceStep, ...] | None = trace
+        self._decides = decides
+        self._explain: _Explain | None = None
+
+    @classmethod
+    def _lazy(cls, result: Truth, missing: tuple[str, ...], explain: _Explain) -> Evaluation:
+        evaluation = cls(result, (), missing)
+        evaluation._trace = None
+        evaluation._explain = explain
+        return evaluation
+
+    def _worded(self) -> None:
+        explain = self._explain
+        if explain is not None:
+            self._trace, self._decides = explain.words(self.result)
+            self._explain = None
+
+    @property
+    def trace(self) -> tuple[TraceStep, ...]:
+        """Every comparison evaluated, in words, in the condition's order."""
+        if self._trace is None:
+            self._worded()
+        assert self._trace is not None
+        return self._trace
+
+    @property
+    def decides(self) -> str | None:
+        """When unknown: the residual condition in words ("lymphocytes < 1.00 ×10⁹/L")."""
+        if self._explain is not None:
+            self._worded()
+        return self._decides
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.result, self.trace, self.missing, self.decides)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Evaluation(result={self.result!r}, trace={self.trace!r}, "
+                f"missing={self.missing!r}, decides={self.decides!r})")
 
 
 def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
@@ -487,30 +700,74 @@ def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
     """Evaluate ``condition`` three-valued, recording every comparison in words.
 
     ``label`` names a fact in words (default: its name); ``unknown`` says why a fact has no
-    value (default: "<label> not given").
+    value (default: "<label> not given"). ``lookup``, ``describe``, ``label`` and
+    ``unknown`` must give the same answer each time they are asked: the result is worked
+    out now, the words (``trace``, ``decides``) when first read.
     """
-    words = _Words(describe, label or _own_name, unknown)
-    trace: list[TraceStep] = []
-    result = _evaluate(condition.root, lookup, words, trace)
-    if result is not None:
-        return Evaluation(result, tuple(trace), (), None)
-    residual = _residual(condition.root, lookup)
-    missing: dict[str, None] = {}
-    _collect_names(residual, missing)
-    return Evaluation(None, tuple(trace), tuple(missing), render(residual, describe, label))
+    truth: _TruthOf | None = condition.__dict__.get("_truth_of")
+    result = (truth or condition._truth)(lookup)
+    if result is None:  # partial evaluation and words ask for the same facts again
+        values = _Values(lookup).__getitem__
+        residual = _residual(condition.root, values)
+        seen: dict[str, None] = {}
+        _collect_names(residual, seen)
+        return Evaluation._lazy(None, tuple(seen), _Explain(condition, values, describe, label,
+                                                            unknown, residual))
+    return Evaluation._lazy(result, (), _Explain(condition, lookup, describe, label, unknown,
+                                                 None))
+
+
+class _Values(dict[str, Value | None]):
+    """Fact values by name, each looked up once, on first use."""
+
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup: FactLookup) -> None:
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, name: str) -> Value | None:
+        value = self[name] = self.lookup(name)
+        return value
+
+
+class _Explain:
+    """What an evaluation needs to put itself into words later."""
+
+    __slots__ = ("condition", "describe", "label", "lookup", "residual", "unknown")
+
+    def __init__(self, condition: Condition, lookup: FactLookup, describe: Describe,
+                 label: Label | None, unknown: Label | None, residual: Node | None) -> None:
+        self.condition = condition
+        self.lookup = lookup
+        self.describe = describe
+        self.label = label
+        self.unknown = unknown
+        self.residual = residual
+
+    def words(self, result: Truth) -> tuple[tuple[TraceStep, ...], str | None]:
+        words = _Words(self.describe, self.label or _own_name, self.unknown)
+        trace: list[TraceStep] = []
+        worded = self.condition._words(self.lookup, words, trace)
+        assert worded is result, "the words evaluate the condition as the result did"
+        if self.residual is None:
+            return tuple(trace), None
+        return tuple(trace), render(self.residual, self.describe, self.label)
 
 
 def _own_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
 class _Words:
     """How one evaluation words its trace steps."""
 
-    describe: Describe
-    label: Label
-    unknown: Label | None
+    __slots__ = ("describe", "label", "unknown")
+
+    def __init__(self, describe: Describe, label: Label, unknown: Label | None) -> None:
+        self.describe = describe
+        self.label = label
+        self.unknown = unknown
 
     def missing(self, name: str) -> str:
         return self.unknown(name) if self.unknown else f"{self.label(name)} not given"
@@ -527,6 +784,94 @@ class _Words:
         if fact is not None and isinstance(operand.value, float):
             return self.describe(fact, operand.value)
         return _literal_text(operand.value)
+
+
+# -- the result alone: each node compiled once to a closure (no words, no trace)
+
+_TruthOf = Callable[[FactLookup], Truth]
+
+
+def _compile_truth(node: Node) -> _TruthOf:
+    """A function of the fact lookup giving ``node``'s three-valued result, as ``_evaluate``
+    does, without the words. Lookups are pure, so 'and'/'or' may stop at a deciding operand."""
+    if isinstance(node, Const):
+        constant = node.value
+        return lambda lookup: constant
+    if isinstance(node, Compare):
+        return _compile_compare(node)
+    if isinstance(node, Member):
+        assert isinstance(node.subject, Name), "the parser puts a fact left of 'in'"
+        subject, negated = node.subject.name, node.negated
+        choices = tuple(choice.value for choice in node.choices)
+
+        def member(lookup: FactLookup) -> Truth:
+            value = lookup(subject)
+            return None if value is None else (value in choices) != negated
+
+        return member
+    if isinstance(node, FactIsTrue):
+        fact = node.name.name
+
+        def is_true(lookup: FactLookup) -> Truth:
+            value = lookup(fact)
+            return None if value is None else bool(value)
+
+        return is_true
+    if isinstance(node, Not):
+        inner = _compile_truth(node.operand)
+
+        def negation(lookup: FactLookup) -> Truth:
+            value = inner(lookup)
+            return None if value is None else not value
+
+        return negation
+    operands = tuple(_compile_truth(operand) for operand in node.operands)
+    absorbing = isinstance(node, Or)  # true decides an 'or', false decides an 'and'
+
+    def junction(lookup: FactLookup) -> Truth:
+        unknown = False
+        for operand in operands:
+            value = operand(lookup)
+            if value is absorbing:
+                return absorbing
+            if value is None:
+                unknown = True
+        return None if unknown else not absorbing
+
+    return junction
+
+
+def _compile_compare(node: Compare) -> _TruthOf:
+    compare = _OPERATORS[node.op]
+    left, right = node.left, node.right
+    if isinstance(left, Name) and isinstance(right, Literal_):
+        fact, constant = left.name, right.value
+
+        def fact_op_value(lookup: FactLookup) -> Truth:
+            value = lookup(fact)
+            return None if value is None else compare(value, constant)
+
+        return fact_op_value
+    if isinstance(left, Literal_) and isinstance(right, Name):
+        fact, constant = right.name, left.value
+
+        def value_op_fact(lookup: FactLookup) -> Truth:
+            value = lookup(fact)
+            return None if value is None else compare(constant, value)
+
+        return value_op_fact
+
+    def general(lookup: FactLookup) -> Truth:
+        left_value = _operand_value(left, lookup)
+        right_value = _operand_value(right, lookup)
+        if left_value is None or right_value is None:
+            return None
+        return compare(left_value, right_value)
+
+    return general
+
+
+# -- the words: every comparison in the condition's order, with the actual values
 
 
 def _operand_value(operand: Operand, lookup: FactLookup) -> Value | None:
@@ -563,45 +908,150 @@ def _literal_text(value: Value) -> str:
     return value
 
 
-def _evaluate(node: Node, lookup: FactLookup, words: _Words,
-              trace: list[TraceStep]) -> Truth:
+_WordsOf = Callable[[FactLookup, "_Words", list[TraceStep]], Truth]
+
+
+def _compile_words(node: Node) -> _WordsOf:
+    """A function giving ``node``'s result and appending one trace step per comparison (every
+    operand of 'and'/'or' is evaluated, so the trace is complete)."""
     if isinstance(node, Const):
-        return node.value
+        constant = node.value
+        return lambda lookup, words, trace: constant
     if isinstance(node, Compare):
-        trace.append(_compare_step(node, lookup, words))
-        return trace[-1].result
+        return _compile_compare_words(node)
     if isinstance(node, Member):
-        value = _operand_value(node.subject, lookup)
+        assert isinstance(node.subject, Name), "the parser puts a fact left of 'in'"
+        subject, negated = node.subject.name, node.negated
         choices = [choice.value for choice in node.choices]
-        member: Truth = None if value is None else (value in choices) != node.negated
-        name = node.subject.name if isinstance(node.subject, Name) else "?"
-        missing = (name,) if value is None else ()
-        if value is None:
-            text = words.missing(name)
-        else:
-            text = _choice_text(words.label(name), value, choices)
-        trace.append(TraceStep(text, member, missing))
+        missing = (subject,)
+
+        def member(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+            value = lookup(subject)
+            if value is None:
+                trace.append(TraceStep(words.missing(subject), None, missing))
+                return None
+            result = (value in choices) != negated
+            trace.append(TraceStep(_choice_text(words.label(subject), value, choices),
+                                   result, ()))
+            return result
+
         return member
     if isinstance(node, FactIsTrue):
-        value = lookup(node.name.name)
-        result = None if value is None else bool(value)
-        missing = (node.name.name,) if value is None else ()
-        text = (words.missing(node.name.name) if value is None
-                else f"{words.label(node.name.name)}: {'yes' if value else 'no'}")
-        trace.append(TraceStep(text, result, missing))
-        return result
+        fact = node.name.name
+        fact_missing = (fact,)
+
+        def is_true(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+            value = lookup(fact)
+            if value is None:
+                trace.append(TraceStep(words.missing(fact), None, fact_missing))
+                return None
+            trace.append(TraceStep(f"{words.label(fact)}: {'yes' if value else 'no'}",
+                                   bool(value), ()))
+            return bool(value)
+
+        return is_true
     if isinstance(node, Not):
-        inner = _evaluate(node.operand, lookup, words, trace)
-        return None if inner is None else not inner
-    # And / Or: evaluate every operand so the trace is complete, then combine (Kleene).
-    results = [_evaluate(operand, lookup, words, trace) for operand in node.operands]
-    if isinstance(node, And):
-        if any(result is False for result in results):
-            return False
-        return None if any(result is None for result in results) else True
-    if any(result is True for result in results):
-        return True
-    return None if any(result is None for result in results) else False
+        inner = _compile_words(node.operand)
+
+        def negation(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+            value = inner(lookup, words, trace)
+            return None if value is None else not value
+
+        return negation
+    operands = tuple(_compile_words(operand) for operand in node.operands)
+    absorbing = isinstance(node, Or)
+
+    def junction(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+        decided = unknown = False
+        for operand in operands:  # every operand, so that the trace is complete
+            value = operand(lookup, words, trace)
+            if value is absorbing:
+                decided = True
+            elif value is None:
+                unknown = True
+        if decided:
+            return absorbing
+        return None if unknown else not absorbing
+
+    return junction
+
+
+def _compile_compare_words(node: Compare) -> _WordsOf:
+    """One comparison in words: "lymphocytes 0.60 ×10⁹/L is below your lab's lower limit
+    1.00 ×10⁹/L"; when a fact is missing, what is missing."""
+    left, right, op = node.left, node.right, node.op
+    if isinstance(left, Literal_) and isinstance(right, Name):
+        left, right, op = right, left, _FLIPPED[op]
+    compare = _OPERATORS[op]
+    holds, fails = _STEP_WORDS[op]
+    if isinstance(left, Name) and isinstance(right, Literal_):
+        fact, constant = left.name, right.value
+        missing = (fact,)
+        duration = _duration_text(right)  # "2 months (8.7 weeks)", as the rule wrote it
+        plain = _literal_text(constant)
+        in_fact_unit = duration is None and isinstance(constant, float)
+        choices = [constant]
+
+        def fact_op_value(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+            value = lookup(fact)
+            if value is None:
+                trace.append(TraceStep(words.missing(fact), None, missing))
+                return None
+            result = compare(value, constant)
+            if isinstance(value, str):  # a choice: "disease activity is active, not none"
+                trace.append(TraceStep(_choice_text(words.label(fact), value, choices),
+                                       result, ()))
+                return result
+            right_text = (duration if duration is not None
+                          else words.describe(fact, constant) if in_fact_unit else plain)
+            trace.append(TraceStep(
+                f"{words.label(fact)} {words.describe(fact, value)} "
+                f"{holds if result else fails} {right_text}", result, ()))
+            return result
+
+        return fact_op_value
+    if isinstance(left, Name) and isinstance(right, Name):
+        first, second = left.name, right.name
+
+        def fact_op_fact(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+            first_value, second_value = lookup(first), lookup(second)
+            if first_value is None or second_value is None:
+                missing = tuple(name for name, value in ((first, first_value),
+                                                         (second, second_value))
+                                if value is None)
+                trace.append(TraceStep("; ".join(words.missing(name) for name in missing),
+                                       None, missing))
+                return None
+            result = compare(first_value, second_value)
+            trace.append(TraceStep(
+                f"{words.label(first)} {words.describe(first, first_value)} "
+                f"{holds if result else fails} "
+                f"{words.label(second)} {words.describe(second, second_value)}", result, ()))
+            return result
+
+        return fact_op_fact
+
+    def general(lookup: FactLookup, words: _Words, trace: list[TraceStep]) -> Truth:
+        left_value = _operand_value(left, lookup)
+        right_value = _operand_value(right, lookup)
+        missing = tuple(
+            operand.name
+            for operand, value in ((left, left_value), (right, right_value))
+            if isinstance(operand, Name) and value is None
+        )
+        if missing:
+            trace.append(TraceStep("; ".join(words.missing(name) for name in missing), None,
+                                   missing))
+            return None
+        assert left_value is not None and right_value is not None
+        result = compare(left_value, right_value)
+        fact = left.name if isinstance(left, Name) else None
+        verb = holds if result else fails
+        trace.append(TraceStep(f"{words.side(left, left_value, None)} {verb} "
+                               f"{words.side(right, right_value, fact)}", result, ()))
+        return result
+
+    return general
 
 
 def _choice_text(label: str, value: Value, choices: list[Value]) -> str:
@@ -612,32 +1062,6 @@ def _choice_text(label: str, value: Value, choices: list[Value]) -> str:
     if value not in choices:
         return f"{text}, not {listed}"
     return text if len(choices) == 1 else f"{text}, one of {listed}"
-
-
-def _compare_step(node: Compare, lookup: FactLookup, words: _Words) -> TraceStep:
-    """One comparison in words: "lymphocytes 0.60 ×10⁹/L is below your lab's lower limit
-    1.00 ×10⁹/L"; when a fact is missing, what is missing."""
-    left, right, op = node.left, node.right, node.op
-    if isinstance(left, Literal_) and isinstance(right, Name):
-        left, right, op = right, left, _FLIPPED[op]
-    left_value = _operand_value(left, lookup)
-    right_value = _operand_value(right, lookup)
-    missing = tuple(
-        operand.name
-        for operand, value in ((left, left_value), (right, right_value))
-        if isinstance(operand, Name) and value is None
-    )
-    if missing:
-        return TraceStep("; ".join(words.missing(name) for name in missing), None, missing)
-    result = _compare_values(left_value, op, right_value)  # type: ignore[arg-type]
-    fact = left.name if isinstance(left, Name) else None
-    if fact is not None and isinstance(left_value, str) and isinstance(right, Literal_):
-        # a choice: "disease activity is active, not none"
-        return TraceStep(_choice_text(words.label(fact), left_value, [right.value]), result, ())
-    verb = _STEP_WORDS[op][0 if result else 1]
-    text = (f"{words.side(left, left_value, None)} {verb} "
-            f"{words.side(right, right_value, fact)}")
-    return TraceStep(text, result, ())
 
 
 def _residual(node: Node, lookup: FactLookup) -> Node:

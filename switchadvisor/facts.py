@@ -6,13 +6,13 @@ naming the option and the accepted range, so the CLI and batch mode report the s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 from switchadvisor import timeunits
 from switchadvisor.conditions import FactSpec, FactType
@@ -54,29 +54,95 @@ PATIENT_FACTS: dict[str, FactSpec] = {
 FactValue = float | str | bool
 
 
-class Facts(BaseModel):
-    """The patient facts given for one assessment (None = not given)."""
+_NUMBER_FACTS = ("lymphocytes", "lymphocytes_lln", "weeks_since_stop", "age")
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    lymphocytes: float | None = Field(None, description="Absolute lymphocyte count, ×10⁹/L.")
-    lymphocytes_lln: float = Field(DEFAULT_LLN, description="Lower limit of normal, ×10⁹/L.")
-    weeks_since_stop: float | None = Field(None, description="Weeks since the last dose.")
+@dataclass(frozen=True)
+class Facts:
+    """The patient facts given for one assessment (None = not given).
+
+    A plain frozen dataclass: ``parse_facts`` builds it from raw input (validated there); a
+    direct construction is checked in ``__post_init__`` (numbers become floats).
+    """
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+
+    lymphocytes: float | None = field(
+        default=None, metadata={"description": "Absolute lymphocyte count, ×10⁹/L."})
+    lymphocytes_lln: float = field(
+        default=DEFAULT_LLN, metadata={"description": "Lower limit of normal, ×10⁹/L."})
+    weeks_since_stop: float | None = field(
+        default=None, metadata={"description": "Weeks since the last dose."})
     disease_activity: DiseaseActivity | None = None
-    age: float | None = Field(None, description="Age in years.")
+    age: float | None = field(default=None, metadata={"description": "Age in years."})
     pregnancy_planned: bool | None = None
     jcv: JcvStatus | None = None
-    read_as: dict[str, str] = Field(
-        default_factory=dict, description="How each given value was read, by fact name."
-    )
+    read_as: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"description": "How each given value was read, by fact name."})
+
+    def __post_init__(self) -> None:
+        for name in _NUMBER_FACTS:
+            value = getattr(self, name)
+            if value is None and name != "lymphocytes_lln":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+            if not isinstance(value, float):
+                object.__setattr__(self, name, float(value))
+        for name, choices in (("disease_activity", DISEASE_ACTIVITY), ("jcv", JCV)):
+            value = getattr(self, name)
+            if value is not None and value not in choices:
+                raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        if self.pregnancy_planned is not None and not isinstance(self.pregnancy_planned, bool):
+            raise ValueError(f"pregnancy_planned must be true or false, not "
+                             f"{self.pregnancy_planned!r}")
+        if not isinstance(self.read_as, dict) or not all(
+                isinstance(key, str) and isinstance(text, str)
+                for key, text in self.read_as.items()):
+            raise ValueError("read_as must map fact names to text")
 
     def value(self, name: str) -> FactValue | None:
         """A fact's value by name, None when not given."""
-        value = getattr(self, name)
-        return value  # type: ignore[no-any-return]
+        value: FactValue | None = getattr(self, name)
+        return value
 
     def is_default(self, name: str) -> bool:
         return name == "lymphocytes_lln" and name not in self.read_as
+
+    def given(self) -> tuple[str, ...]:
+        """The names of the facts given (read from input, or set to other than the default)."""
+        return tuple(name for name in PATIENT_FACTS
+                     if name in self.read_as or getattr(self, name) != _DEFAULTS[name])
+
+    def replace(self, **changes: object) -> Facts:
+        """A copy with some values changed (checked as on construction)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    # The pydantic model this class was kept these two for its callers.
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The facts given (as ``given()``), under the name the pydantic model used."""
+        return set(self.given())
+
+    def model_copy(self, *, update: Mapping[str, object] | None = None) -> Facts:
+        """A copy with ``update`` applied (as ``replace``), as the pydantic model spelt it."""
+        return self.replace(**(update or {}))
+
+
+_DEFAULTS: dict[str, object] = {
+    spec.name: spec.default for spec in dataclasses.fields(Facts) if spec.name != "read_as"}
+_FIELDS = tuple(_DEFAULTS)
+
+
+def _facts(values: dict[str, object], read_as: dict[str, str]) -> Facts:
+    """Facts from values the parsers have already checked (no second check)."""
+    facts = object.__new__(Facts)
+    state = facts.__dict__
+    state.update(_DEFAULTS)
+    state.update(values)
+    state["read_as"] = read_as
+    return facts
 
 
 # ---------------------------------------------------------------------- lymphocyte counts
@@ -218,10 +284,8 @@ def parse_count(text: str, *, option: str, low: float = 0.0, high: float = MAX_C
 
 # --------------------------------------------------------------------------------- times
 
-_DURATION = re.compile(
-    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?|y|yr|yrs|years?)?\s*$",
-    re.IGNORECASE,
-)
+_DURATION = (  # compiled on first use (``re`` keeps it): not every run reads a time
+    rf"^\s*{_NUMBER}\s*(?P<unit>d|days?|w|wk|wks|weeks?|m|mo|months?|y|yr|yrs|years?)?\s*$")
 _UNIT_LETTER = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
 
@@ -229,7 +293,7 @@ def parse_weeks(text: str | float, *, option: str) -> tuple[float, str]:
     """Read a time since stopping (weeks by default; days, months and years accepted),
     converted by ``timeunits`` like every duration in the rule base."""
     raw = str(text).strip()
-    match = _DURATION.match(raw)
+    match = re.match(_DURATION, raw, re.IGNORECASE)
     accepted = f"0 to {MAX_WEEKS:g} weeks, e.g. 6, 6w, 42d, 2 months"
     if match is None:
         raise InputError(f"{option}: cannot read {raw!r} as a time", option=option,
@@ -322,79 +386,132 @@ def _option(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
+_FACT_KEY_SET = frozenset(FACT_KEYS)
+_OPTIONS = {key: _option(key) for key in FACT_KEYS}
+
+_READINGS_CACHE_SIZE = 4096
+"""Readings kept per fact (value as given → value and how it was read): lab values repeat
+(two decimals, whole cells/µL, whole weeks or days), so a batch reads each spelling once."""
+_COUNTS: dict[str, tuple[float, str]] = {}
+_LLNS: dict[str, tuple[float, str]] = {}
+_WEEKS: dict[str, tuple[float, str]] = {}
+
+
+def _reading(cache: dict[str, tuple[float, str]], text: str,
+             read: Callable[[str], tuple[float, str]]) -> tuple[float, str]:
+    """``read(text)``, remembered (a reading depends on the text alone; errors are not
+    remembered, and the text is at most ``MAX_FACT_LENGTH`` long)."""
+    reading = cache.get(text)
+    if reading is None:
+        reading = read(text)
+        if len(cache) < _READINGS_CACHE_SIZE:
+            cache[text] = reading
+    return reading
+
+
+def _read_count(text: str) -> tuple[float, str]:
+    return parse_count(text, option="--lymphocytes")
+
+
+def _read_lln(text: str) -> tuple[float, str]:
+    return parse_count(text, option="--lymphocytes-lln", low=0.0, high=5.0,
+                       low_inclusive=False)
+
+
+def _read_weeks(text: str) -> tuple[float, str]:
+    return parse_weeks(text, option="--weeks-since-stop")
+
+
 def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> Facts:
     """Build Facts from raw strings or numbers (CLI options or a batch record).
 
     Keys are those of ``FACT_KEYS``; None values are "not given". Errors name the CLI option
     (``--lymphocytes``) so a person and a pipeline read the same message.
     """
-    today = today or dt.date.today()
-    unknown = sorted(set(raw) - set(FACT_KEYS))
-    if unknown:
+    if not _FACT_KEY_SET.issuperset(raw):
+        unknown = sorted(set(raw) - _FACT_KEY_SET)
         raise InputError(f"unknown fact {unknown[0]!r}", option=unknown[0],
                          accepted=", ".join(FACT_KEYS))
+    given: dict[str, object] = {}
+    texts: dict[str, str] = {}
     for key, value in raw.items():  # bounded before any parsing; an empty count is an error
-        if value is not None:
-            text = bounded(value, option=_option(key))
-            if key in _COUNT_KEYS and not text.strip():
-                raise InputError(f"{_option(key)}: the value is empty", option=_option(key),
-                                 accepted=COUNT_FORMS)
-    given = {key: value for key, value in raw.items() if value is not None and value != ""}
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) <= MAX_FACT_LENGTH:
+            text = value
+        else:
+            text = bounded(value, option=_OPTIONS[key])
+        if not text or text.isspace():
+            if key in _COUNT_KEYS:
+                raise InputError(f"{_OPTIONS[key]}: the value is empty",
+                                 option=_OPTIONS[key], accepted=COUNT_FORMS)
+            if value == "":
+                continue
+        given[key] = value
+        texts[key] = text
     values: dict[str, object] = {}
     read_as: dict[str, str] = {}
 
-    if "lymphocytes" in given:
-        values["lymphocytes"], read_as["lymphocytes"] = parse_count(
-            str(given["lymphocytes"]), option="--lymphocytes")
-    if "lymphocytes_lln" in given:
-        values["lymphocytes_lln"], read_as["lymphocytes_lln"] = parse_count(
-            str(given["lymphocytes_lln"]), option="--lymphocytes-lln", low=0.0, high=5.0,
-            low_inclusive=False)
+    if "lymphocytes" in texts:
+        values["lymphocytes"], read_as["lymphocytes"] = _reading(
+            _COUNTS, texts["lymphocytes"], _read_count)
+    if "lymphocytes_lln" in texts:
+        values["lymphocytes_lln"], read_as["lymphocytes_lln"] = _reading(
+            _LLNS, texts["lymphocytes_lln"], _read_lln)
     if "on" in given and "stopped" not in given:
         raise InputError("--on is the assessment date for --stopped; give --stopped too",
                          option="--on")
-    if "weeks_since_stop" in given and "stopped" in given:
-        raise InputError("give either --weeks-since-stop or --stopped, not both",
-                         option="--stopped")
-    if "weeks_since_stop" in given:
-        values["weeks_since_stop"], read_as["weeks_since_stop"] = parse_weeks(
-            given["weeks_since_stop"], option="--weeks-since-stop")  # type: ignore[arg-type]
+    if "weeks_since_stop" in texts:
+        if "stopped" in given:
+            raise InputError("give either --weeks-since-stop or --stopped, not both",
+                             option="--stopped")
+        values["weeks_since_stop"], read_as["weeks_since_stop"] = _reading(
+            _WEEKS, texts["weeks_since_stop"], _read_weeks)
     if "stopped" in given:
         stopped = parse_date(str(given["stopped"]), option="--stopped")
+        today = today or dt.date.today()
         on = parse_date(str(given["on"]), option="--on") if "on" in given else today
         values["weeks_since_stop"], read_as["weeks_since_stop"] = weeks_between(
             stopped, on, today=today)
     if "disease_activity" in given:
-        values["disease_activity"] = parse_choice(
-            str(given["disease_activity"]), option="--disease-activity",
-            choices=DISEASE_ACTIVITY)
+        activity = given["disease_activity"]
+        values["disease_activity"] = activity if activity in DISEASE_ACTIVITY else parse_choice(
+            str(activity), option="--disease-activity", choices=DISEASE_ACTIVITY)
     if "age" in given:
-        values["age"] = parse_age(given["age"])  # type: ignore[arg-type]
-        read_as["age"] = f"{values['age']:g} years"
+        age = values["age"] = parse_age(given["age"])  # type: ignore[arg-type]
+        read_as["age"] = f"{age:g} years"
     if "pregnancy_planned" in given:
-        values["pregnancy_planned"] = parse_bool(given["pregnancy_planned"],
-                                                 option="--pregnancy-planned")
+        planned = given["pregnancy_planned"]
+        values["pregnancy_planned"] = planned if planned.__class__ is bool else parse_bool(
+            planned, option="--pregnancy-planned")
     if "jcv" in given:
-        jcv = str(given["jcv"]).strip().lower()
+        jcv = given["jcv"]
+        if jcv not in JCV:
+            jcv = str(jcv).strip().lower()
         if jcv != "unknown":  # an unknown status is simply not given
-            values["jcv"] = parse_choice(jcv, option="--jcv", choices=JCV)
-    return Facts.model_validate({**values, "read_as": read_as})
+            values["jcv"] = jcv if jcv in JCV else parse_choice(jcv, option="--jcv",
+                                                                 choices=JCV)
+    return _facts(values, read_as)
+
+
+_UNITS: dict[str, str] = {name: spec.unit for name, spec in PATIENT_FACTS.items()}
 
 
 def describe_value(name: str, value: FactValue, facts: Facts | None = None) -> str:
     """A value with its unit; for a given fact, how it was read."""
-    if facts is not None and name in PATIENT_FACTS and facts.value(name) == value:
-        if name in facts.read_as:
-            return facts.read_as[name]
-        if facts.is_default(name):
+    unit = _UNITS.get(name)
+    if facts is not None and unit is not None and getattr(facts, name) == value:
+        read = facts.read_as.get(name)
+        if read is not None:
+            return read
+        if name == "lymphocytes_lln":  # not given: the default
             return f"{format_count(float(value))} (default)"
-    spec = PATIENT_FACTS.get(name)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if spec is not None and spec.unit == COUNT_UNIT:
+    if unit == COUNT_UNIT:
         return format_count(value)
-    if spec is not None and spec.unit:
-        return f"{round(value, 1):g} {spec.unit}"
+    if unit:
+        return f"{round(value, 1):g} {unit}"
     return f"{round(value, 2):g}"

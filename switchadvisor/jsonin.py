@@ -47,8 +47,37 @@ def _constant(name: str) -> Any:
     raise JsonInputError(f"{name} is not a JSON value (give a number or a string)")
 
 
+_plain = json.JSONDecoder().decode
+
+
 def loads(text: str) -> Any:
     """The JSON value of ``text``; ``JsonInputError`` for anything that is not plain JSON."""
+    try:  # fast path: decoded in C, kept when it cannot hide a duplicate key or a constant
+        value = _plain(text)
+    except (ValueError, RecursionError):
+        pass  # the strict decoder below says what is wrong, in its own words
+    else:
+        if _surely_plain(text, value):
+            return value
+    return _strict(text)
+
+
+def _surely_plain(text: str, value: Any) -> bool:
+    """Whether ``value``, decoded without checks, is what the strict decoder would return.
+
+    Every key-value pair in the text has a colon outside strings, so the text's colons bound
+    the number of pairs: when they equal the keys of the top-level object (or there are none
+    and no object), no object anywhere repeats a key. NaN and Infinity are spelt out.
+    """
+    if "NaN" in text or "Infinity" in text:
+        return False
+    colons = text.count(":")
+    if value.__class__ is dict:
+        return colons == len(value)
+    return colons == 0
+
+
+def _strict(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
     except JsonInputError:

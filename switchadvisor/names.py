@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,12 +25,17 @@ class Resolved:
     matched_as: Literal["generic", "brand", "alias"]
 
 
+_REMEMBERED_LENGTH = 100
+_SUGGESTIONS_KEPT = 1024
+
+
 class NameIndex:
     """Looks up drugs by any of their names."""
 
     def __init__(self, drugs: Iterable[Drug]) -> None:
         self._index: dict[str, tuple[Drug, Literal["generic", "brand", "alias"]]] = {}
         self._display: dict[str, str] = {}
+        self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
         for drug in drugs:
             names: list[tuple[str, Literal["generic", "brand", "alias"]]] = [
                 (drug.id, "generic"),
@@ -63,7 +67,23 @@ class NameIndex:
         )
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """The closest names, shown as generic ids (a brand maps to its drug)."""
+        """The closest names, shown as generic ids (a brand maps to its drug).
+
+        A fuzzy search over every name is slow (about 0.1 ms), so a batch that misspells a
+        drug the same way many times searches once: suggestions for names up to
+        ``_REMEMBERED_LENGTH`` characters are kept (at most ``_SUGGESTIONS_KEPT``).
+        """
+        remembered = self._suggestions.get((name, limit))
+        if remembered is not None:
+            return list(remembered)
+        result = self._suggest(name, limit)
+        if len(name) <= _REMEMBERED_LENGTH and len(self._suggestions) < _SUGGESTIONS_KEPT:
+            self._suggestions[(name, limit)] = tuple(result)
+        return result
+
+    def _suggest(self, name: str, limit: int) -> list[str]:
+        import difflib  # only a misspelt name needs it
+
         keys = difflib.get_close_matches(normalise(name), list(self._index), n=8, cutoff=0.6)
         result: list[str] = []
         for key in keys:

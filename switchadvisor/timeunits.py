@@ -26,7 +26,8 @@ WEEKS_PER: dict[str, float] = {
 }
 
 DURATION_WORDS = r"days?|weeks?|months?|years?"
-_DURATION = re.compile(rf"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>{DURATION_WORDS})\s*$")
+_DURATION = rf"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>{DURATION_WORDS})\s*$"
+"""Compiled on first use (``re`` keeps it)."""
 
 
 def unit_of(word: str) -> str:
@@ -47,7 +48,7 @@ def parse_duration(text: str) -> tuple[float, str, float]:
 
     Raises ValueError with a plain explanation for anything else.
     """
-    match = _DURATION.match(text)
+    match = re.match(_DURATION, text)
     if match is None:
         raise ValueError(
             f"{text!r} is not a duration; write a number and a unit, e.g. "

@@ -46,6 +46,31 @@ def test_duplicate_key_names_the_key() -> None:
     assert caught.value.key == "c" and caught.value.code == "duplicate-key"
 
 
+DUPLICATES_IN_HIDING = [
+    '{"id": "a:b", "from": "x", "from": "y"}',  # a colon in a value makes up for the pair
+    '{"a": {"b": 1, "b": 2}}',
+    '{"a": [{"b": 1, "b": 2}]}',
+    '[{"a": 1, "a": 1}]',
+    '{"a": "NaN", "a": 1}',
+    '{"a" : 1 , "a" : 1}',
+]
+
+
+@pytest.mark.parametrize("text", DUPLICATES_IN_HIDING)
+def test_a_duplicate_key_is_found_wherever_it_is(text: str) -> None:
+    with pytest.raises(DuplicateKeyError):
+        loads(text)
+
+
+@pytest.mark.parametrize("text", [
+    '{"from": "fingolimod", "to": "Gilenya", "lymphocytes": 0.6}', '{"on": "10:30 NaN"}',
+    '{"a": {"b": [1, {"c": "Infinity"}]}}', "[1, 2.5, \"x\"]", '"a:b"', "12", "null",
+    '{"text": "\\":\\""}', '{"a": 1, "b": 2}',
+])
+def test_plain_json_reads_as_the_standard_decoder_reads_it(text: str) -> None:
+    assert loads(text) == json.loads(text)
+
+
 @pytest.mark.parametrize(("text", "message"), [(t, m) for _, t, m in HOSTILE_JSON],
                          ids=[name for name, _, _ in HOSTILE_JSON])
 def test_replay_reports_hostile_json_as_a_record_error(text: str, message: str,

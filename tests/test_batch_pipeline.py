@@ -130,6 +130,17 @@ def test_a_lone_surrogate_is_an_error_record_not_a_crash(record: str, tmp_path: 
     assert good["id"] == "a"
 
 
+@pytest.mark.parametrize("text", [
+    '{"id": "\ud800", "from": "fingolimod", "to": "alemtuzumab"}',  # the character itself
+    '{"id": "\\ud800", "from": "fingolimod", "to": "alemtuzumab"}',  # its JSON escape
+])
+def test_a_lone_surrogate_in_api_text_is_an_error_record(text: str,
+                                                        mini_rulebase: RuleBase) -> None:
+    bad, good = assess_many(mini_rulebase, [text, json.dumps(GOOD)])
+    assert (bad["id"], bad["error"]["code"]) == (None, "not-json")
+    assert good["id"] == "a"
+
+
 def test_a_surrogate_pair_is_a_character(tmp_path: Path, run_cli: RunCli) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "\\ud83d\\ude00", "from": "fingolimod", "to": "alemtuzumab"}\n',

@@ -555,3 +555,64 @@ def test_known_result_survives_filling_in_missing_facts(expr: Expr, assignment: 
               for name, value in assignment.items()}
     if result is not None:
         assert evaluate_law(source_of(expr), filled).result is result
+
+
+# --------------------------------------------------------------- compiled once, worded late
+
+
+def test_the_words_are_put_together_only_when_read() -> None:
+    described: list[str] = []
+
+    def describe(name: str, value: Value) -> str:
+        described.append(name)
+        return describe_value(name, value)
+
+    condition = compile_condition("lymphocytes < 0.8 and (age > 60 or jcv == 'positive')",
+                                  FACTS)
+    evaluation = evaluate(condition, {"lymphocytes": 0.5, "age": 40.0}.get, describe)
+    assert (evaluation.result, evaluation.missing) == (None, ("jcv",))
+    assert described == []  # the result is known; no sentence has been written yet
+    assert [step.text for step in evaluation.trace] == [
+        "lymphocytes 0.50 ×10⁹/L is below 0.80 ×10⁹/L", "age 40 years is at or below 60 years",
+        "jcv not given"]
+    assert evaluation.decides == "jcv is positive"
+    assert described  # written on first reading, once
+    count = len(described)
+    assert evaluation.trace == evaluation.trace and len(described) == count
+
+
+def test_an_evaluation_equals_one_built_from_its_parts() -> None:
+    evaluation = run("age < 40", {"age": 39.0})
+    built = Evaluation(True, evaluation.trace, (), None)
+    assert evaluation == built and built == evaluation
+    assert "result=True" in repr(evaluation)
+    assert evaluation != run("age < 40", {"age": 41.0})
+
+
+def test_a_compiled_condition_pickles_without_its_evaluators() -> None:
+    import pickle
+
+    condition = compile_condition("lymphocytes < lymphocytes_lln or not pregnancy_planned",
+                                  FACTS)
+    before = evaluate(condition, {"lymphocytes": 0.5}.get, describe_value)
+    assert condition.fact_names == ("lymphocytes", "lymphocytes_lln", "pregnancy_planned")
+    copy = pickle.loads(pickle.dumps(condition))
+    assert copy == condition
+    assert evaluate(copy, {"lymphocytes": 0.5}.get, describe_value) == before
+
+
+def test_compiled_conditions_are_values() -> None:
+    import copy
+    from dataclasses import FrozenInstanceError
+
+    first = compile_condition("age < 40 and jcv in ['positive']", FACTS)
+    second = compile_condition("age < 40 and jcv in ['positive']", FACTS)
+    assert first == second and hash(first.root) == hash(second.root)
+    assert first.root != compile_condition("age < 41 and jcv in ['positive']", FACTS).root
+    assert copy.deepcopy(first.root) == first.root
+    assert repr(first.root).startswith("And(operands=(Compare(left=Name(name='age', column=1)")
+    with pytest.raises(FrozenInstanceError):
+        first.root.operands = ()  # type: ignore[misc, union-attr]
+    step = run("age < 40", {"age": 39.0}).trace[0]
+    with pytest.raises(FrozenInstanceError):
+        step.text = "changed"  # type: ignore[misc]

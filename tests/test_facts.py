@@ -327,3 +327,61 @@ DESCRIBED = [
 @pytest.mark.parametrize(("name", "value", "facts", "text"), DESCRIBED)
 def test_describe_value(name: str, value: FactValue, facts: Facts | None, text: str) -> None:
     assert describe_value(name, value, facts) == text
+
+
+# ------------------------------------------------------------------- Facts as a value
+
+
+def test_facts_built_directly_are_checked_and_numbers_become_floats() -> None:
+    facts = Facts(lymphocytes=1, age=40, jcv="negative", pregnancy_planned=False)
+    assert (facts.lymphocytes, facts.age) == (1.0, 40.0)
+    assert isinstance(facts.lymphocytes, float) and isinstance(facts.age, float)
+    assert facts.given() == ("lymphocytes", "age", "pregnancy_planned", "jcv")
+    for bad in ({"lymphocytes": "0.6"}, {"age": True}, {"jcv": "maybe"},
+                {"disease_activity": "very"}, {"pregnancy_planned": "yes"},
+                {"read_as": {"age": 40}}):
+        with pytest.raises(ValueError):
+            Facts(**bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Facts(weight=70)  # type: ignore[call-arg]
+
+
+def test_facts_are_frozen_and_a_copy_changes_only_what_it_names() -> None:
+    facts = parse_facts({"lymphocytes": "600/uL", "jcv": "positive"}, today=TODAY)
+    with pytest.raises(AttributeError):
+        facts.lymphocytes = 0.5  # type: ignore[misc]
+    changed = facts.replace(lymphocytes=0.5, read_as={**facts.read_as, "lymphocytes": "0.5"})
+    assert (changed.lymphocytes, changed.jcv, changed.read_as["lymphocytes"]) == (
+        0.5, "positive", "0.5")
+    assert facts.lymphocytes == 0.6
+    assert facts.model_copy(update={"age": 30}).age == 30.0
+    assert facts.model_fields_set == {"lymphocytes", "jcv"}
+    assert Facts().given() == ()
+
+
+def test_a_reading_is_the_same_every_time_the_same_text_is_read() -> None:
+    # readings are remembered by their text: -0.0 and 0.0, 1 and 1.0 and "1" stay distinct
+    for raw in ("-0.0", -0.0, 0.0, 1, 1.0, "1", "600/uL", "600/uL"):
+        first = parse_facts({"lymphocytes": raw}, today=TODAY)
+        again = parse_facts({"lymphocytes": raw}, today=TODAY)
+        assert first == again
+        assert first.read_as["lymphocytes"] == parse_count(
+            str(raw), option="--lymphocytes")[1]
+    assert parse_facts({"lymphocytes": -0.0}).read_as != parse_facts(
+        {"lymphocytes": 0.0}).read_as
+    for raw in ("600 furlongs", "60"):  # an error is raised every time, never remembered
+        for _ in range(2):
+            with pytest.raises(InputError):
+                parse_facts({"lymphocytes": raw})
+
+
+def test_reading_facts_needs_no_pydantic() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, switchadvisor.facts as f; f.parse_facts({'lymphocytes': '600/uL'}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pydantic', 'yaml', 'rich', 'typer')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -2,15 +2,21 @@
 
 Field order here is the key order of the JSON output. Changing a field's meaning or removing
 one bumps ``SCHEMA_VERSION``'s major number; adding one bumps the minor number.
+
+Plain frozen dataclasses: building one never validates (the engine builds them from validated
+rule-base data), and this module does not import pydantic. JSON is written by ``jsonout`` with
+the standard ``json`` module; reading JSON back (``Assessment.from_json``) and the JSON Schemas
+(``switchadvisor.schemas``) go through ``pydantic.TypeAdapter``, imported only there. A field's
+description and JSON name (``from_`` → ``"from"``) are in its ``metadata``.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from switchadvisor import jsonout
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
 
 SCHEMA_VERSION = "2.0"
@@ -20,9 +26,17 @@ figures with `measure` and `statistic`, and an evidence `year` that may be null 
 InputValue = str | bool | int | float
 """A raw input value as received (a CLI string, or a JSON scalar in a batch record)."""
 
+_CONFIG = {"extra": "forbid"}
+"""pydantic's configuration of every output dataclass (read when validating JSON back)."""
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+def _doc(description: str, alias: str | None = None) -> dict[str, str]:
+    """Field metadata pydantic reads: the description and, if any, the JSON name."""
+    return {"description": description} if alias is None else {
+        "alias": alias, "description": description}
+
+
+_FROM = {"alias": "from"}
 
 
 class WashoutPosition(str, enum.Enum):
@@ -36,47 +50,65 @@ STALE_WARNING = ("the rule base was last reviewed more than 12 months before the
                  "date: labels and evidence may have changed since; check the current labels.")
 
 
-class RuleBaseInfo(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleBaseInfo:
+    __pydantic_config__ = _CONFIG
+
     id: str
     version: str
     reviewed: str
-    sha256: str = Field(description="sha256 over the rule base's files (paths and bytes).")
-    stale: bool = Field(
-        False, description="The review date is more than 12 months before the assessment date.")
+    sha256: str = field(metadata=_doc("sha256 over the rule base's files (paths and bytes)."))
+    stale: bool = field(default=False, metadata=_doc(
+        "The review date is more than 12 months before the assessment date."))
 
 
-class DrugRef(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DrugRef:
+    __pydantic_config__ = _CONFIG
+
     id: str
     name: str
-    drug_class: str = Field(description="Mechanism class id.")
+    drug_class: str = field(metadata=_doc("Mechanism class id."))
     class_name: str
-    input: str = Field(description="The name as given.")
+    input: str = field(metadata=_doc("The name as given."))
     matched_as: Literal["generic", "brand", "alias"]
     off_label: bool = False
 
 
-class FactReading(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FactReading:
+    __pydantic_config__ = _CONFIG
+
     name: str
     value: float | str | bool
     unit: str
-    read_as: str = Field(description="How the value was read, e.g. '600 cells/µL = 0.60 ×10⁹/L'.")
+    read_as: str = field(metadata=_doc(
+        "How the value was read, e.g. '600 cells/µL = 0.60 ×10⁹/L'."))
     source: Literal["given", "default"]
 
 
-class Bound(_Out):
-    weeks: float | None = Field(description="None when no verified upper bound exists.")
-    text: str = Field(description="As written in the evidence ('2 months', 'up to 2 months'), "
-                      "or a sentence saying which upper bound is missing.")
-    source: str | None = Field(
-        None, description="The drug figure it comes from, e.g. \"Fingolimod's presence in "
-        "the body after stopping\"; None for a fixed duration.")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Bound:
+    __pydantic_config__ = _CONFIG
+
+    weeks: float | None = field(metadata=_doc("None when no verified upper bound exists."))
+    text: str = field(metadata=_doc(
+        "As written in the evidence ('2 months', 'up to 2 months'), or a sentence saying "
+        "which upper bound is missing."))
+    source: str | None = field(default=None, metadata=_doc(
+        "The drug figure it comes from, e.g. \"Fingolimod's presence in the body after "
+        "stopping\"; None for a fixed duration."))
 
 
-class Washout(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Washout:
+    __pydantic_config__ = _CONFIG
+
     min: Bound | None
     max: Bound | None
-    window: str = Field(description="The window in its source's unit with weeks beside, e.g. "
-                        "'1–2 months (4.3–8.7 weeks)'.")
+    window: str = field(metadata=_doc(
+        "The window in its source's unit with weeks beside, e.g. '1–2 months (4.3–8.7 "
+        "weeks)'."))
     basis: str
     evidence: list[str]
     layer: Layer
@@ -86,40 +118,54 @@ class Washout(_Out):
     explanation: str
 
 
-class TraceStep(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TraceStep:
+    __pydantic_config__ = _CONFIG
+
     text: str
     result: bool | None
 
 
-class FiredFinding(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FiredFinding:
+    __pydantic_config__ = _CONFIG
+
     id: str
     severity: Severity
     title: str
     message: str
     layer: Layer
     origin: str
-    condition: str | None = Field(description="The `when` condition; None = always applies.")
+    condition: str | None = field(metadata=_doc(
+        "The `when` condition; None = always applies."))
     trace: list[TraceStep]
     evidence: list[str]
     counter_evidence: list[str]
 
 
-class NotEvaluated(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NotEvaluated:
+    __pydantic_config__ = _CONFIG
+
     id: str
-    severity: Severity = Field(description="The severity it would have if it fired.")
+    severity: Severity = field(metadata=_doc("The severity it would have if it fired."))
     title: str
     layer: Layer
     origin: str
     condition: str
-    needs: list[str] = Field(description="Facts that were not given.")
-    options: list[str] = Field(description="CLI options that would supply them.")
-    decides: str = Field(description="What would make it fire, from the condition itself.")
+    needs: list[str] = field(metadata=_doc("Facts that were not given."))
+    options: list[str] = field(metadata=_doc("CLI options that would supply them."))
+    decides: str = field(metadata=_doc(
+        "What would make it fire, from the condition itself."))
     trace: list[TraceStep]
     evidence: list[str]
     counter_evidence: list[str]
 
 
-class NotFired(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NotFired:
+    __pydantic_config__ = _CONFIG
+
     id: str
     severity: Severity
     title: str
@@ -129,14 +175,20 @@ class NotFired(_Out):
     trace: list[TraceStep]
 
 
-class Superseded(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Superseded:
+    __pydantic_config__ = _CONFIG
+
     id: str
     title: str
     layer: Layer
     by: str
 
 
-class Alternative(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Alternative:
+    __pydantic_config__ = _CONFIG
+
     to: str
     name: str
     reason: str
@@ -149,78 +201,91 @@ FigureMeasure = Literal["drug-present", "lymphocytes-lln", "b-cells-repleted", "
 FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "range", "typical"]
 
 
-class Figure(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Figure:
     """One figure of the stopping drug; a drug may have several with the same name. A figure
     the rule base does not have is absent (renderers say "no verified figure")."""
 
-    name: str = Field(description="Figure id, e.g. 'lymphocyte_recovery'.")
-    drug: str = Field(description="Drug id.")
-    measure: FigureMeasure = Field(description="What the figure measures.")
-    statistic: FigureStatistic = Field(description="What kind of number it is.")
-    weeks: float | None = Field(
-        description="In weeks: the value (upper-bound, median, mean, typical), the time point "
-        "(share-by-time) or the upper end (range).")
-    low_weeks: float | None = Field(None, description="Lower end of a range, else None.")
-    share: float | None = Field(None, description="Percent of patients (share-by-time only).")
-    text: str = Field(description="Keeps the statistic: 'median 72 weeks', '80% by 12 months', "
-                      "'up to 2 months'.")
+    __pydantic_config__ = _CONFIG
+
+    name: str = field(metadata=_doc("Figure id, e.g. 'lymphocyte_recovery'."))
+    drug: str = field(metadata=_doc("Drug id."))
+    measure: FigureMeasure = field(metadata=_doc("What the figure measures."))
+    statistic: FigureStatistic = field(metadata=_doc("What kind of number it is."))
+    weeks: float | None = field(metadata=_doc(
+        "In weeks: the value (upper-bound, median, mean, typical), the time point "
+        "(share-by-time) or the upper end (range)."))
+    low_weeks: float | None = field(default=None, metadata=_doc(
+        "Lower end of a range, else None."))
+    share: float | None = field(default=None, metadata=_doc(
+        "Percent of patients (share-by-time only)."))
+    text: str = field(metadata=_doc(
+        "Keeps the statistic: 'median 72 weeks', '80% by 12 months', 'up to 2 months'."))
     evidence: list[str]
     note: str | None = None
 
 
-class EvidenceOut(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EvidenceOut:
+    __pydantic_config__ = _CONFIG
+
     id: str
     kind: EvidenceKind
     authors: str
     title: str
     source: str
-    year: int | None = Field(description="None for an undated label revision.")
+    year: int | None = field(metadata=_doc("None for an undated label revision."))
     doi: str | None
     pmid: str | None
     url: str | None
     section: str | None
-    holder: str | None = Field(None, description="Label holder, for labels.")
-    version: str | None = Field(
-        None, description="Label version or revision date of the text read, for labels.")
+    holder: str | None = field(default=None, metadata=_doc("Label holder, for labels."))
+    version: str | None = field(default=None, metadata=_doc(
+        "Label version or revision date of the text read, for labels."))
     n: int | None
     n_note: str | None
     finding: str
-    cited_for: list[str] = Field(description="Finding or washout ids citing it in support.")
-    cited_against: list[str] = Field(description="Finding ids it argues against.")
+    cited_for: list[str] = field(metadata=_doc(
+        "Finding or washout ids citing it in support."))
+    cited_against: list[str] = field(metadata=_doc("Finding ids it argues against."))
 
 
-class SwitchInfo(_Out):
-    from_: DrugRef = Field(alias="from", serialization_alias="from")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SwitchInfo:
+    __pydantic_config__ = _CONFIG
+
+    from_: DrugRef = field(metadata=_FROM)
     to: DrugRef
-    pathways: list[str] = Field(description="Pathways composed: 'fingolimod→alemtuzumab', …")
+    pathways: list[str] = field(metadata=_doc(
+        "Pathways composed: 'fingolimod→alemtuzumab', …"))
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-
-class Assessment(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Assessment:
     """Everything switchadvisor concluded about one switch, and why."""
 
+    __pydantic_config__ = _CONFIG
+
     schema_version: str = SCHEMA_VERSION
-    detail: Literal["full"] = Field(
-        "full", description="'full': the whole assessment ('summary' records are a Summary).")
-    id: str | int | None = Field(
-        None, description="The batch record's `id`, echoed back; null when none was given.")
+    detail: Literal["full"] = field(default="full", metadata=_doc(
+        "'full': the whole assessment ('summary' records are a Summary)."))
+    id: str | int | None = field(default=None, metadata=_doc(
+        "The batch record's `id`, echoed back; null when none was given."))
     tool_version: str
     rulebase: RuleBaseInfo
-    input: dict[str, InputValue] = Field(
-        default_factory=dict,
-        description="The input as received: `from`, `to` and each fact given, by fact name, "
-        "with its raw value (e.g. \"600/uL\"); `facts` shows how each was read.")
+    input: dict[str, InputValue] = field(default_factory=dict, metadata=_doc(
+        "The input as received: `from`, `to` and each fact given, by fact name, with its raw "
+        "value (e.g. \"600/uL\"); `facts` shows how each was read."))
     switch: SwitchInfo
-    summary: list[str] = Field(description="Pathway summaries, most specific first.")
+    summary: list[str] = field(metadata=_doc("Pathway summaries, most specific first."))
     facts: list[FactReading]
-    verdict: Severity = Field(description="Highest severity among fired findings.")
-    worst_possible: Severity = Field(
-        description="Highest severity still possible given the facts not given."
-    )
+    verdict: Severity = field(metadata=_doc("Highest severity among fired findings."))
+    worst_possible: Severity = field(metadata=_doc(
+        "Highest severity still possible given the facts not given."))
     washout: Washout | None
-    figures: list[Figure] = Field(description="The stopping drug's figures after stopping, "
-                                  "each with what it measures and its statistic.")
+    figures: list[Figure] = field(metadata=_doc(
+        "The stopping drug's figures after stopping, each with what it measures and its "
+        "statistic."))
     findings: list[FiredFinding]
     not_evaluated: list[NotEvaluated]
     not_fired: list[NotFired]
@@ -239,69 +304,121 @@ class Assessment(_Out):
 
     def to_json(self) -> str:
         """Canonical JSON: contract key order, two-space indent, trailing newline."""
-        return self.model_dump_json(indent=2, by_alias=True) + "\n"
+        return jsonout.indented(self) + "\n"
+
+    def to_json_line(self) -> str:
+        """The same JSON on one compact line (no trailing newline), as ``batch`` writes it."""
+        return jsonout.compact(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as Python data (JSON names, enums as their values)."""
+        return jsonout.to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Assessment:
+        """Read (and validate) an assessment written by ``to_json``; pydantic's
+        ``ValidationError`` (a ValueError) if it is not one."""
+        return jsonout.validate_json(cls, text)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Assessment:
+        """Validate JSON data (as ``json.loads`` returns it) into an Assessment."""
+        return jsonout.validate_data(cls, data)
 
 
 # --------------------------------------------------------------------- the summary record
 
 
-class SummaryWashout(_Out):
-    window: str = Field(description="The window in words, as in the full record.")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SummaryWashout:
+    __pydantic_config__ = _CONFIG
+
+    window: str = field(metadata=_doc("The window in words, as in the full record."))
     position: WashoutPosition
     weeks_since_stop: float | None
 
 
-class SummaryFinding(_Out):
-    id: str = Field(description="Finding id; resolve it in the rule base named by `rulebase`.")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SummaryFinding:
+    __pydantic_config__ = _CONFIG
+
+    id: str = field(metadata=_doc(
+        "Finding id; resolve it in the rule base named by `rulebase`."))
     severity: Severity
     title: str
-    evidence: list[str] = Field(description="Evidence ids cited in support.")
+    evidence: list[str] = field(metadata=_doc("Evidence ids cited in support."))
 
 
-class SummaryNotEvaluated(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SummaryNotEvaluated:
+    __pydantic_config__ = _CONFIG
+
     id: str
-    severity: Severity = Field(description="The severity it would have if it fired.")
+    severity: Severity = field(metadata=_doc("The severity it would have if it fired."))
     title: str
-    needs: list[str] = Field(description="Facts that were not given.")
-    options: list[str] = Field(description="CLI options (batch keys) that would supply them.")
+    needs: list[str] = field(metadata=_doc("Facts that were not given."))
+    options: list[str] = field(metadata=_doc(
+        "CLI options (batch keys) that would supply them."))
     evidence: list[str]
 
 
-class SwitchIds(_Out):
-    from_: str = Field(alias="from", serialization_alias="from",
-                       description="Drug id being stopped.")
-    to: str = Field(description="Drug id being started.")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SwitchIds:
+    __pydantic_config__ = _CONFIG
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    from_: str = field(metadata=_doc("Drug id being stopped.", alias="from"))
+    to: str = field(metadata=_doc("Drug id being started."))
 
 
-class Summary(_Out):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Summary:
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
     Finding and evidence ids resolve against the rule base named (id, version, sha256) in
     `rulebase`; `--detail full` carries the findings' text and the evidence entries.
     """
 
+    __pydantic_config__ = _CONFIG
+
     schema_version: str = SCHEMA_VERSION
     detail: Literal["summary"] = "summary"
-    id: str | int | None = Field(
-        None, description="The batch record's `id`, echoed back; null when none was given.")
+    id: str | int | None = field(default=None, metadata=_doc(
+        "The batch record's `id`, echoed back; null when none was given."))
     tool_version: str
     rulebase: RuleBaseInfo
-    input: dict[str, InputValue] = Field(description="The input as received.")
+    input: dict[str, InputValue] = field(metadata=_doc("The input as received."))
     switch: SwitchIds
-    verdict: Severity = Field(description="Highest severity among fired findings.")
-    worst_possible: Severity = Field(
-        description="Highest severity still possible given the facts not given.")
+    verdict: Severity = field(metadata=_doc("Highest severity among fired findings."))
+    worst_possible: Severity = field(metadata=_doc(
+        "Highest severity still possible given the facts not given."))
     washout: SummaryWashout | None
-    facts: list[FactReading] = Field(description="The facts as read (interpreted).")
-    findings: list[SummaryFinding] = Field(description="Fired findings, most severe first.")
-    not_evaluated: list[SummaryNotEvaluated] = Field(
-        description="Findings that could not be evaluated for want of facts.")
+    facts: list[FactReading] = field(metadata=_doc("The facts as read (interpreted)."))
+    findings: list[SummaryFinding] = field(metadata=_doc(
+        "Fired findings, most severe first."))
+    not_evaluated: list[SummaryNotEvaluated] = field(metadata=_doc(
+        "Findings that could not be evaluated for want of facts."))
 
     def to_json(self) -> str:
         """One compact line (no trailing newline), contract key order."""
-        return self.model_dump_json(by_alias=True)
+        return jsonout.compact(self)
+
+    def to_json_line(self) -> str:
+        """The same as ``to_json`` (for symmetry with ``Assessment``)."""
+        return jsonout.compact(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as Python data (JSON names, enums as their values)."""
+        return jsonout.to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Summary:
+        """Read (and validate) a summary record written by ``to_json``."""
+        return jsonout.validate_json(cls, text)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Summary:
+        """Validate JSON data into a Summary."""
+        return jsonout.validate_data(cls, data)
 
 
 def summarize(assessment: Assessment) -> Summary:

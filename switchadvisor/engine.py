@@ -7,6 +7,7 @@ drug's after-stopping rules, the starting drug's before-starting requirements.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import weakref
@@ -205,6 +206,7 @@ def assess(
     assessed_on: dt.date | None = None,
     *,
     received: Mapping[str, InputValue] | None = None,
+    record_id: object = None,
     **fact_values: object,
 ) -> Assessment:
     """Evaluate every rule that applies to a switch.
@@ -217,8 +219,11 @@ def assess(
     without it the rule base is not called stale (the engine never reads the clock).
     ``received`` is the input as received, recorded as ``Assessment.input``; by default it
     is the names and raw facts given here (or, for a Facts object, each given fact's value
-    as read).
+    as read). ``record_id`` is echoed back as ``Assessment.id`` (a batch record's id).
     """
+    if record_id is not None and (isinstance(record_id, bool)
+                                  or not isinstance(record_id, str | int)):
+        raise InputError("a record id is a string or an integer", option="id")
     if received is None:
         received = received_input(switch, to, facts, fact_values)
     if isinstance(switch, str):
@@ -246,9 +251,8 @@ def assess(
     # Several specific findings can replace one general finding (e.g. two gap bands): name the
     # one that fired, if any, rather than one that did not apply to these facts.
     fired_ids = {item.id for item in fired}
-    superseded = [item.model_copy(update={"by": next(
-        (by for by in pair.superseding[item.id] if by in fired_ids), item.by)})
-        for item in pair.superseded]
+    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
+                  for item in pair.superseded]
 
     # Most severe first; within a level, the layer order (specific before general) stays.
     fired.sort(key=lambda item: -item.severity.rank)
@@ -261,6 +265,7 @@ def assess(
 
     evidence_ids = _cited(fired, not_evaluated, washout, alternatives, figures)
     return Assessment(
+        id=record_id,
         tool_version=__version__,
         rulebase=RuleBaseInfo(id=rulebase.meta.id, version=rulebase.meta.version,
                               reviewed=rulebase.meta.reviewed.isoformat(),
@@ -441,14 +446,25 @@ def received_input(switch: Switch | str, to: str | None, facts: object,
         if to is not None:
             record["to"] = to
     if isinstance(facts, Facts):
+        # fields set explicitly (a pydantic Facts knows them; otherwise: not None or default)
+        explicit = getattr(facts, "model_fields_set", None)
         given = {name: facts.value(name) for name in PATIENT_FACTS
-                 if name in facts.read_as or name in facts.model_fields_set}
+                 if name in facts.read_as or (
+                     name in explicit if explicit is not None
+                     else facts.value(name) is not None and not facts.is_default(name))}
     else:
         given = {**(facts or {}), **fact_values}  # type: ignore[dict-item]
     for name, value in given.items():
         if isinstance(value, str | bool | int | float):
             record[name] = value
     return record
+
+
+def _superseded_by(item: Superseded, superseding: Sequence[str],
+                   fired_ids: set[str]) -> Superseded:
+    """The superseded entry naming the superseding finding that fired, if any."""
+    by = next((by for by in superseding if by in fired_ids), item.by)
+    return item if by == item.by else dataclasses.replace(item, by=by)
 
 
 def _rank(severity: Severity) -> int:
@@ -480,9 +496,8 @@ def _pathway_name(pathway: PathwayRules) -> str:
 
 def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
                    not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
-    # Output models are built with ``model_construct``: every value here is already of the
-    # field's type (validated rule-base data, strings, enums), so validating again would
-    # only cost time; ``Assessment`` itself is still validated.
+    # Output dataclasses are built without validation: every value here is already of the
+    # field's type (validated rule-base data, strings, enums).
     rule = pair_rule.rule
     finding = rule.finding
     common = pair_rule.common
@@ -495,13 +510,13 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
                       if rule.condition is not None else None)
         if evaluation is None or evaluation.result is True:
             reasons = [context.missing_figure(name) for name in missing]
-            not_evaluated.append(NotEvaluated.model_construct(
+            not_evaluated.append(NotEvaluated(
                 **common,
                 condition=pair_rule.condition if pair_rule.condition is not None
                 else "always",
                 needs=list(missing), options=[f"none: {reason}" for reason in reasons],
                 decides=f"needs a verified figure: {'; '.join(reasons)}",
-                trace=[TraceStep.model_construct(text=reason, result=None)
+                trace=[TraceStep(text=reason, result=None)
                        for reason in reasons],
                 evidence=list(finding.evidence),
                 counter_evidence=list(finding.counter_evidence)))
@@ -509,28 +524,28 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
     message = pair_rule.message
     if rule.condition is None:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding.model_construct(
+        fired.append(FiredFinding(
             **common, message=message, condition=None,
-            trace=[TraceStep.model_construct(text="always applies to this switch",
+            trace=[TraceStep(text="always applies to this switch",
                                              result=True)],
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
         return
     evaluation = evaluate(rule.condition, context.lookup, context.describe,
                           label=context.label, unknown=context.unknown)
-    trace = [TraceStep.model_construct(text=step.text, result=step.result)
+    trace = [TraceStep(text=step.text, result=step.result)
              for step in evaluation.trace]
     condition = pair_rule.condition
     assert condition is not None
     if evaluation.result is True:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding.model_construct(
+        fired.append(FiredFinding(
             **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
             counter_evidence=list(finding.counter_evidence)))
     elif evaluation.result is False:
-        not_fired.append(NotFired.model_construct(**common, condition=condition, trace=trace))
+        not_fired.append(NotFired(**common, condition=condition, trace=trace))
     else:
-        not_evaluated.append(NotEvaluated.model_construct(
+        not_evaluated.append(NotEvaluated(
             **common, condition=condition, needs=list(evaluation.missing),
             options=_options(evaluation.missing, context),
             decides=f"fires if {evaluation.decides}", trace=trace,
@@ -738,8 +753,7 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
                 version=entry.version, n=entry.n, n_note=entry.n_note,
                 finding=" ".join(entry.finding.split()), cited_for=[], cited_against=[])
         # a copy of the validated entry with this assessment's citations (no re-validation)
-        out = template.model_copy(update={"cited_for": cited_for,
-                                          "cited_against": cited_against})
+        out = dataclasses.replace(template, cited_for=cited_for, cited_against=cited_against)
         if len(shared) < _EVIDENCE_CACHE_SIZE:  # frozen, so shared between assessments
             shared[key] = out
         result.append(out)
@@ -768,7 +782,7 @@ def _readings(facts: Facts) -> list[FactReading]:
             continue
         default = facts.is_default(name)
         readings.append(FactReading(
-            name=name, value=value, unit=spec.unit,
+            name=name, value=float(value) if type(value) is int else value, unit=spec.unit,
             read_as=describe_value(name, value, facts),
             source="default" if default else "given"))
     return readings

@@ -260,34 +260,26 @@ def assess(
     verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
     worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
     washout = _washout(pair.washout, context)
-    alternatives = list(pair.alternatives)
-    figures = list(pair.figures)
-
-    evidence_ids = _cited(fired, not_evaluated, washout, alternatives, figures)
+    caches = _caches(rulebase)
     return Assessment(
         id=record_id,
         tool_version=__version__,
-        rulebase=RuleBaseInfo(id=rulebase.meta.id, version=rulebase.meta.version,
-                              reviewed=rulebase.meta.reviewed.isoformat(),
-                              sha256=rulebase.sha256,
-                              stale=rulebase_stale(rulebase.meta.reviewed, assessed_on)),
+        rulebase=_rulebase_info(rulebase, caches,
+                                rulebase_stale(rulebase.meta.reviewed, assessed_on)),
         input=dict(received),
-        switch=SwitchInfo(
-            from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
-            pathways=list(pair.pathway_names),
-        ),
+        switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
         facts=_readings(facts),
         verdict=verdict,
         worst_possible=worst,
         washout=washout,
-        figures=figures,
+        figures=list(pair.figures),
         findings=fired,
         not_evaluated=not_evaluated,
         not_fired=not_fired,
         superseded=superseded,
-        alternatives=alternatives,
-        evidence=_evidence(rulebase, evidence_ids, fired, not_evaluated, washout),
+        alternatives=list(pair.alternatives),
+        evidence=_pair_evidence(rulebase, pair, fired, not_evaluated),
         disclaimer=pair.disclaimer,
     )
 
@@ -317,6 +309,8 @@ class _PairRule:
     """The message filled in for this pair (None when a figure is missing)."""
     condition: str | None
     """The condition rendered (None = always applies)."""
+    fixed: FiredFinding | NotEvaluated | None = None
+    """Without a condition, the outcome is the same for every assessment: built once."""
 
 
 @dataclass(frozen=True)
@@ -347,6 +341,9 @@ class _Pair:
     alternatives: tuple[Alternative, ...]
     figures: tuple[Figure, ...]
     disclaimer: str
+    evidence: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[EvidenceOut, ...]] = field(
+        default_factory=dict, compare=False)
+    """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
 
 
 @dataclass
@@ -360,6 +357,11 @@ class _Caches:
     cited: dict[tuple[str, tuple[str, ...], tuple[str, ...]], EvidenceOut] = field(
         default_factory=dict)
     """Evidence entries with their citing findings (bounded by ``_EVIDENCE_CACHE_SIZE``)."""
+    rulebase_info: dict[bool, RuleBaseInfo] = field(default_factory=dict)
+    """The rule base's output record, stale or not."""
+    switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
+        default_factory=dict)
+    """Each switch's output record, by the drugs and the names as given (bounded)."""
 
 
 def _caches(rulebase: RuleBase) -> _Caches:
@@ -406,14 +408,20 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
                                          by=superseding[finding.id][0]))
             continue
         missing = tuple(context.missing_templates(finding.message))
-        kept.append(_PairRule(
+        pair_rule = _PairRule(
             rule=rule,
             common=_Common(id=finding.id, severity=finding.severity, title=finding.title,
                            layer=rule.layer, origin=rule.origin),
             missing=missing,
             message=None if missing else context.message(finding.message),
             condition=render(rule.condition.root) if rule.condition is not None else None,
-        ))
+        )
+        if rule.condition is None:
+            always: list[FiredFinding] = []
+            pending: list[NotEvaluated] = []
+            _evaluate_rule(pair_rule, context, always, pending, [])
+            pair_rule = dataclasses.replace(pair_rule, fixed=always[0] if always else pending[0])
+        kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
     return _Pair(
         rules=tuple(kept),
@@ -498,6 +506,13 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
                    not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
     # Output dataclasses are built without validation: every value here is already of the
     # field's type (validated rule-base data, strings, enums).
+    fixed = pair_rule.fixed
+    if fixed is not None:
+        if isinstance(fixed, FiredFinding):
+            fired.append(fixed)
+        else:
+            not_evaluated.append(fixed)
+        return
     rule = pair_rule.rule
     finding = rule.finding
     common = pair_rule.common
@@ -704,25 +719,40 @@ def _figures(drug: Drug) -> list[Figure]:
 
 
 
-def _cited(fired: Iterable[FiredFinding], not_evaluated: Iterable[NotEvaluated],
-           washout: Washout | None, alternatives: Iterable[Alternative],
-           figures: Iterable[Figure]) -> list[str]:
+def _pair_evidence(rulebase: RuleBase, pair: _Pair, fired: Sequence[FiredFinding],
+                   not_evaluated: Sequence[NotEvaluated]) -> list[EvidenceOut]:
+    """The evidence list of an assessment: it depends only on the pair and on which findings
+    fired or were not evaluated, so it is worked out once per such outcome."""
+    key = (tuple(item.id for item in fired), tuple(item.id for item in not_evaluated))
+    entries = pair.evidence.get(key)
+    if entries is None:
+        entries = _evidence(rulebase, pair, fired, not_evaluated)
+        if len(pair.evidence) < _OUTCOMES_PER_PAIR:
+            pair.evidence[key] = entries
+    return list(entries)
+
+
+_OUTCOMES_PER_PAIR = 256
+"""Evidence lists kept per pair (one per set of findings fired / not evaluated): bounded."""
+
+
+def _cited(pair: _Pair, fired: Iterable[FiredFinding],
+           not_evaluated: Iterable[NotEvaluated]) -> list[str]:
     ordered: dict[str, None] = {}
     cited: list[FiredFinding | NotEvaluated] = [*fired, *not_evaluated]
     for item in cited:
         for ref in [*item.evidence, *item.counter_evidence]:
             ordered.setdefault(ref)
-    for ref in washout.evidence if washout else []:
+    for ref in pair.washout.evidence if pair.washout else []:
         ordered.setdefault(ref)
-    for group in [*(a.evidence for a in alternatives), *(f.evidence for f in figures)]:
+    for group in [*(a.evidence for a in pair.alternatives), *(f.evidence for f in pair.figures)]:
         for ref in group:
             ordered.setdefault(ref)
     return list(ordered)
 
 
-def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFinding],
-              not_evaluated: Sequence[NotEvaluated],
-              washout: Washout | None) -> list[EvidenceOut]:
+def _evidence(rulebase: RuleBase, pair: _Pair, fired: Sequence[FiredFinding],
+              not_evaluated: Sequence[NotEvaluated]) -> tuple[EvidenceOut, ...]:
     support: dict[str, list[str]] = {}
     against: dict[str, list[str]] = {}
     cited: list[FiredFinding | NotEvaluated] = [*fired, *not_evaluated]
@@ -731,12 +761,12 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
             support.setdefault(ref, []).append(item.id)
         for ref in item.counter_evidence:
             against.setdefault(ref, []).append(item.id)
-    for ref in washout.evidence if washout else []:
+    for ref in pair.washout.evidence if pair.washout else []:
         support.setdefault(ref, []).append("washout")
     caches = _caches(rulebase)
     templates, shared = caches.evidence, caches.cited
     result = []
-    for ref in ids:
+    for ref in _cited(pair, fired, not_evaluated):
         cited_for, cited_against = support.get(ref, []), against.get(ref, [])
         key = (ref, tuple(cited_for), tuple(cited_against))
         out = shared.get(key)
@@ -752,16 +782,46 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
                 url=entry.url, section=entry.section, holder=entry.holder,
                 version=entry.version, n=entry.n, n_note=entry.n_note,
                 finding=" ".join(entry.finding.split()), cited_for=[], cited_against=[])
-        # a copy of the validated entry with this assessment's citations (no re-validation)
         out = dataclasses.replace(template, cited_for=cited_for, cited_against=cited_against)
         if len(shared) < _EVIDENCE_CACHE_SIZE:  # frozen, so shared between assessments
             shared[key] = out
         result.append(out)
-    return result
+    return tuple(result)
 
 
 _EVIDENCE_CACHE_SIZE = 20_000
 """Evidence entries kept per (entry, citing findings): bounded, so memory stays flat."""
+
+
+def _rulebase_info(rulebase: RuleBase, caches: _Caches, stale: bool) -> RuleBaseInfo:
+    info = caches.rulebase_info.get(stale)
+    if info is None:
+        meta = rulebase.meta
+        info = caches.rulebase_info[stale] = RuleBaseInfo(
+            id=meta.id, version=meta.version, reviewed=meta.reviewed.isoformat(),
+            sha256=rulebase.sha256, stale=stale)
+    return info
+
+
+def _switch_info(rulebase: RuleBase, caches: _Caches, pair: _Pair,
+                 switch: Switch) -> SwitchInfo:
+    """The switch's output record, shared by every assessment of the same names as given."""
+    from_, to = switch.from_, switch.to
+    own = (rulebase.drugs.get(from_.drug.id) is from_.drug
+           and rulebase.drugs.get(to.drug.id) is to.drug)
+    key = (from_.drug.id, from_.matched, from_.matched_as, to.drug.id, to.matched,
+           to.matched_as)
+    info = caches.switches.get(key) if own else None
+    if info is None:
+        info = SwitchInfo(from_=_drug_ref(rulebase, from_), to=_drug_ref(rulebase, to),
+                          pathways=list(pair.pathway_names))
+        if own and len(caches.switches) < _SWITCH_CACHE_SIZE:
+            caches.switches[key] = info
+    return info
+
+
+_SWITCH_CACHE_SIZE = 20_000
+"""Switch records kept (by drugs and names as given): bounded, so memory stays flat."""
 
 
 def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:

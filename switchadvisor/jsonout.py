@@ -16,9 +16,11 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import operator
 import os
 import re
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -64,29 +66,47 @@ def _may_hold_float(hint: Any) -> bool:
     return any(_may_hold_float(arg) for arg in typing.get_args(hint))
 
 
-Plan = tuple[tuple[str, str, bool], ...]
-_PLANS: dict[type, Plan] = {}
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """How one dataclass is written: its fields' JSON names in order, one getter for all of
+    their values, and which of them may hold a float (checked for tiny numbers)."""
+
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+    values: Callable[[Any], tuple[Any, ...]]
+    floats: tuple[int, ...]
 
 
-def _plan(cls: type) -> Plan:
-    """(attribute, JSON name, may hold a float) for each field of a dataclass, in order."""
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
+        fields = dataclasses.fields(cls)  # TypeError if not a dataclass
         hints = typing.get_type_hints(cls)
-        plan = _PLANS[cls] = tuple((item.name, item.metadata.get("alias", item.name),
-                                    _may_hold_float(hints[item.name]))
-                                   for item in dataclasses.fields(cls))
+        names = tuple(item.name for item in fields)
+        getter = operator.attrgetter(*names)
+        plan = _PLANS[cls] = _Plan(
+            names=names, keys=tuple(item.metadata.get("alias", item.name) for item in fields),
+            values=getter if len(names) > 1 else lambda value: (getter(value),),
+            floats=tuple(index for index, item in enumerate(fields)
+                         if _may_hold_float(hints[item.name])))
     return plan
 
 
 def _object(value: Any) -> dict[str, Any]:
     """The JSON object of one dataclass (its values are encoded by ``json``, recursively)."""
     try:
-        plan = _plan(type(value))
+        plan = _PLANS.get(type(value)) or _plan(type(value))
     except TypeError:  # not a dataclass
         raise TypeError(f"{type(value).__name__} is not JSON serialisable") from None
-    return {key: _numbers(getattr(value, name)) if floats else getattr(value, name)
-            for name, key, floats in plan}
+    values = plan.values(value)
+    if plan.floats:
+        values = list(values)  # type: ignore[assignment]
+        for index in plan.floats:
+            values[index] = _numbers(values[index])  # type: ignore[index]
+    return dict(zip(plan.keys, values, strict=True))
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_object)
@@ -119,7 +139,8 @@ def to_data(value: object) -> Any:
         return {key: to_data(item) for key, item in value.items()}  # type: ignore[attr-defined]
     if isinstance(value, enum.Enum):
         return value.value
-    return {key: to_data(getattr(value, name)) for name, key, _ in _plan(kind)}
+    plan = _plan(kind)
+    return {key: to_data(item) for key, item in zip(plan.keys, plan.values(value), strict=True)}
 
 
 # ------------------------------------------------------------------------ reading back

@@ -13,8 +13,9 @@ description and JSON name (``from_`` → ``"from"``) are in its ``metadata``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from switchadvisor import jsonout
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
@@ -50,7 +51,7 @@ STALE_WARNING = ("the rule base was last reviewed more than 12 months before the
                  "date: labels and evidence may have changed since; check the current labels.")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleBaseInfo:
     __pydantic_config__ = _CONFIG
 
@@ -62,7 +63,7 @@ class RuleBaseInfo:
         "The review date is more than 12 months before the assessment date."))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class DrugRef:
     __pydantic_config__ = _CONFIG
 
@@ -75,7 +76,7 @@ class DrugRef:
     off_label: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class FactReading:
     __pydantic_config__ = _CONFIG
 
@@ -87,7 +88,7 @@ class FactReading:
     source: Literal["given", "default"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Bound:
     __pydantic_config__ = _CONFIG
 
@@ -100,7 +101,7 @@ class Bound:
         "stopping\"; None for a fixed duration."))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Washout:
     __pydantic_config__ = _CONFIG
 
@@ -118,7 +119,7 @@ class Washout:
     explanation: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class TraceStep:
     __pydantic_config__ = _CONFIG
 
@@ -126,7 +127,7 @@ class TraceStep:
     result: bool | None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class FiredFinding:
     __pydantic_config__ = _CONFIG
 
@@ -143,7 +144,7 @@ class FiredFinding:
     counter_evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class NotEvaluated:
     __pydantic_config__ = _CONFIG
 
@@ -162,7 +163,7 @@ class NotEvaluated:
     counter_evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class NotFired:
     __pydantic_config__ = _CONFIG
 
@@ -175,7 +176,7 @@ class NotFired:
     trace: list[TraceStep]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Superseded:
     __pydantic_config__ = _CONFIG
 
@@ -185,7 +186,7 @@ class Superseded:
     by: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Alternative:
     __pydantic_config__ = _CONFIG
 
@@ -201,7 +202,7 @@ FigureMeasure = Literal["drug-present", "lymphocytes-lln", "b-cells-repleted", "
 FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "range", "typical"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Figure:
     """One figure of the stopping drug; a drug may have several with the same name. A figure
     the rule base does not have is absent (renderers say "no verified figure")."""
@@ -225,7 +226,7 @@ class Figure:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class EvidenceOut:
     __pydantic_config__ = _CONFIG
 
@@ -250,7 +251,7 @@ class EvidenceOut:
     cited_against: list[str] = field(metadata=_doc("Finding ids it argues against."))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class SwitchInfo:
     __pydantic_config__ = _CONFIG
 
@@ -260,7 +261,7 @@ class SwitchInfo:
         "Pathways composed: 'fingolimod→alemtuzumab', …"))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     """Everything switchadvisor concluded about one switch, and why."""
 
@@ -329,7 +330,7 @@ class Assessment:
 # --------------------------------------------------------------------- the summary record
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class SummaryWashout:
     __pydantic_config__ = _CONFIG
 
@@ -338,7 +339,7 @@ class SummaryWashout:
     weeks_since_stop: float | None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class SummaryFinding:
     __pydantic_config__ = _CONFIG
 
@@ -349,7 +350,7 @@ class SummaryFinding:
     evidence: list[str] = field(metadata=_doc("Evidence ids cited in support."))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class SummaryNotEvaluated:
     __pydantic_config__ = _CONFIG
 
@@ -362,7 +363,7 @@ class SummaryNotEvaluated:
     evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class SwitchIds:
     __pydantic_config__ = _CONFIG
 
@@ -370,7 +371,7 @@ class SwitchIds:
     to: str = field(metadata=_doc("Drug id being started."))
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
@@ -424,23 +425,50 @@ class Summary:
 def summarize(assessment: Assessment) -> Summary:
     """The Summary record of a full Assessment."""
     washout = assessment.washout
+    from_, to = assessment.switch.from_.id, assessment.switch.to.id
     return Summary(
         schema_version=assessment.schema_version,
         id=assessment.id,
         tool_version=assessment.tool_version,
         rulebase=assessment.rulebase,
         input=assessment.input,
-        switch=SwitchIds(from_=assessment.switch.from_.id, to=assessment.switch.to.id),
+        switch=_shared((SwitchIds, from_, to), lambda: SwitchIds(from_=from_, to=to)),
         verdict=assessment.verdict,
         worst_possible=assessment.worst_possible,
         washout=None if washout is None else SummaryWashout(
             window=washout.window, position=washout.position,
             weeks_since_stop=washout.weeks_since_stop),
         facts=assessment.facts,
-        findings=[SummaryFinding(id=item.id, severity=item.severity, title=item.title,
-                                 evidence=item.evidence) for item in assessment.findings],
-        not_evaluated=[SummaryNotEvaluated(id=item.id, severity=item.severity, title=item.title,
-                                           needs=item.needs, options=item.options,
-                                           evidence=item.evidence)
-                       for item in assessment.not_evaluated],
+        findings=[_summary_finding(item) for item in assessment.findings],
+        not_evaluated=[_summary_not_evaluated(item) for item in assessment.not_evaluated],
     )
+
+
+def _summary_finding(item: FiredFinding) -> SummaryFinding:
+    key = (SummaryFinding, item.id, item.severity, item.title, tuple(item.evidence))
+    return _shared(key, lambda: SummaryFinding(
+        id=item.id, severity=item.severity, title=item.title, evidence=item.evidence))
+
+
+def _summary_not_evaluated(item: NotEvaluated) -> SummaryNotEvaluated:
+    key = (SummaryNotEvaluated, item.id, item.severity, item.title, tuple(item.needs),
+           tuple(item.options), tuple(item.evidence))
+    return _shared(key, lambda: SummaryNotEvaluated(
+        id=item.id, severity=item.severity, title=item.title, needs=item.needs,
+        options=item.options, evidence=item.evidence))
+
+
+_T = TypeVar("_T")
+_PARTS: dict[tuple[object, ...], Any] = {}
+_PARTS_SIZE = 10_000
+"""Summary parts kept by their content (frozen, so shared and written to JSON once): a finding
+gives the same part in every record that carries it. Bounded, so memory stays flat."""
+
+
+def _shared(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    part: _T | None = _PARTS.get(key)
+    if part is None:
+        part = build()
+        if len(_PARTS) < _PARTS_SIZE:
+            _PARTS[key] = part
+    return part

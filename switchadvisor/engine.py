@@ -269,7 +269,7 @@ def assess(
         input=dict(received),
         switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
-        facts=_readings(facts),
+        facts=_readings(facts, caches),
         verdict=verdict,
         worst_possible=worst,
         washout=washout,
@@ -362,6 +362,9 @@ class _Caches:
     switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
         default_factory=dict)
     """Each switch's output record, by the drugs and the names as given (bounded)."""
+    readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
+        default_factory=dict)
+    """Each fact reading met, by fact, value, how it was written, default (bounded)."""
 
 
 def _caches(rulebase: RuleBase) -> _Caches:
@@ -834,18 +837,30 @@ def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:
                    off_label=drug.off_label)
 
 
-def _readings(facts: Facts) -> list[FactReading]:
+def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
+    """How each fact given (or defaulted) was read; a reading met before is shared."""
     readings = []
+    shared = caches.readings
     for name, spec in PATIENT_FACTS.items():
         value = facts.value(name)
         if value is None:
             continue
         default = facts.is_default(name)
-        readings.append(FactReading(
-            name=name, value=float(value) if type(value) is int else value, unit=spec.unit,
-            read_as=describe_value(name, value, facts),
-            source="default" if default else "given"))
+        key = (name, type(value), value, facts.read_as.get(name), default)
+        reading = shared.get(key)
+        if reading is None:
+            reading = FactReading(
+                name=name, value=float(value) if type(value) is int else value,
+                unit=spec.unit, read_as=describe_value(name, value, facts),
+                source="default" if default else "given")
+            if len(shared) < _READINGS_CACHE_SIZE:
+                shared[key] = reading
+        readings.append(reading)
     return readings
+
+
+_READINGS_CACHE_SIZE = 20_000
+"""Fact readings kept (by fact, value and how it was written): bounded."""
 
 
 __all__ = ["Switch", "assess", "name_index"]

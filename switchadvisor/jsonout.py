@@ -1,11 +1,16 @@
-"""JSON of the output dataclasses, with the standard ``json`` module (no pydantic).
+"""JSON of the output dataclasses, written without pydantic.
 
-One small encoder: a dataclass becomes an object with its fields in declaration order, each
+One small writer: a dataclass becomes an object with its fields in declaration order, each
 under its JSON name (``field(metadata={"alias": ...})``, e.g. ``from_`` → ``"from"``); enums
-are ``str`` enums, written as their values by ``json`` itself. The text is the same, byte for
-byte, as pydantic's ``model_dump_json`` wrote it before: UTF-8 kept (``ensure_ascii=False``),
-``","``/``":"`` on one line or two-space indent, and numbers below 1e-4 spelt as pydantic
-spells them (``0.00001``, ``1e-7``, where Python writes ``1e-05``, ``1e-07``).
+are written as their values, strings with the standard ``json`` module's string encoder (UTF-8
+kept, as ``ensure_ascii=False``). The text is the same, byte for byte, as pydantic's
+``model_dump_json`` writes for the same dataclasses: ``","``/``":"`` on one line, or a
+two-space indent with ``": "``; numbers below 1e-4 spelt as pydantic spells them (``0.00001``,
+``1e-7``, where Python's ``repr`` gives ``1e-05``, ``1e-07``); a non-finite number as null.
+
+A frozen dataclass keeps its one-line text after the first write (in the instance, beside
+its fields): objects the engine shares between assessments (evidence entries, figures,
+unconditional findings, …) are written once, however many records carry them.
 
 Reading JSON back validates with a ``pydantic.TypeAdapter`` per class, imported and built on
 first use only.
@@ -16,65 +21,46 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import math
 import operator
-import os
-import re
-import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_TINY = 1e-4
-"""Python's ``repr`` switches to exponent notation below this; pydantic's spelling differs."""
-_MARK = f"\x00{os.urandom(8).hex()}:"
-"""Wraps a tiny number's text in a string, swapped for the bare number after encoding."""
-_MARKED = re.compile(re.escape(json.dumps(_MARK, ensure_ascii=False)[:-1])
-                     + r'([-+.0-9e]+)\\u0000"')
+_string: Callable[[str], str] = json.encoder.encode_basestring
+"""A JSON string with UTF-8 kept (the C encoder ``json.dumps(ensure_ascii=False)`` uses)."""
+
+_MEMO = "_jsonout_text"
+"""The instance attribute a frozen dataclass keeps its one-line JSON in."""
 
 
-def _spell(number: float) -> str:
-    """A number as pydantic (serde) writes it where Python's ``repr`` differs."""
-    text = repr(number)
+def _number(number: float) -> str:
+    """A float as pydantic (serde) writes it: Python's ``repr`` except below 1e-4."""
+    if not math.isfinite(number):
+        return "null"
+    text = float.__repr__(number)
     mantissa, _, exponent = text.partition("e")
-    if not exponent:
+    if not exponent or not -1e-4 < number < 1e-4:
         return text
     power = int(exponent)
     if power == -5:  # 1.5e-05 → 0.000015
         sign = "-" if mantissa.startswith("-") else ""
         digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
         return f"{sign}0.0000{digits}"
-    return f"{mantissa}e{power}"
-
-
-def _number(value: Any) -> Any:
-    if type(value) is float and value and -_TINY < value < _TINY:
-        return f"{_MARK}{_spell(value)}\x00"
-    return value
-
-
-def _numbers(value: Any) -> Any:
-    """A field that may hold a float (or a dict of them), with tiny ones marked."""
-    if type(value) is dict:
-        return {key: _number(item) for key, item in value.items()}
-    return _number(value)
-
-
-def _may_hold_float(hint: Any) -> bool:
-    if hint is float:
-        return True
-    return any(_may_hold_float(arg) for arg in typing.get_args(hint))
+    return f"{mantissa}e{power}"  # 1e-07 → 1e-7
 
 
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     """How one dataclass is written: its fields' JSON names in order, one getter for all of
-    their values, and which of them may hold a float (checked for tiny numbers)."""
+    their values, and whether its instances keep their text (frozen, with a ``__dict__``)."""
 
-    names: tuple[str, ...]
     keys: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    """Each key as JSON text with its colon, for the one-line form."""
     values: Callable[[Any], tuple[Any, ...]]
-    floats: tuple[int, ...]
+    memo: bool
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -84,47 +70,103 @@ def _plan(cls: type) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
         fields = dataclasses.fields(cls)  # TypeError if not a dataclass
-        hints = typing.get_type_hints(cls)
         names = tuple(item.name for item in fields)
+        keys = tuple(item.metadata.get("alias", item.name) for item in fields)
         getter = operator.attrgetter(*names)
         plan = _PLANS[cls] = _Plan(
-            names=names, keys=tuple(item.metadata.get("alias", item.name) for item in fields),
+            keys=keys, prefixes=tuple(_string(key) + ":" for key in keys),
             values=getter if len(names) > 1 else lambda value: (getter(value),),
-            floats=tuple(index for index, item in enumerate(fields)
-                         if _may_hold_float(hints[item.name])))
+            memo=cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+            and "__slots__" not in cls.__dict__)
     return plan
 
 
-def _object(value: Any) -> dict[str, Any]:
-    """The JSON object of one dataclass (its values are encoded by ``json``, recursively)."""
+def _write(value: Any, newline: str | None) -> str:
+    """``value`` as JSON: on one line when ``newline`` is None, else indented, ``newline``
+    being the line break and indent of the level ``value`` is at."""
+    writer = _WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value, newline)
+    if isinstance(value, enum.Enum):
+        return _write(value.value, newline)
+    if isinstance(value, str):
+        return _string(value)
+    return _object(value, newline)
+
+
+def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
+    if not value:
+        return "[]"
+    if newline is None:
+        if type(value[0]) is str:
+            try:  # a list of strings (evidence ids, options, …): encoded in one pass
+                return "[" + ",".join(map(_string, value)) + "]"
+            except TypeError:  # not all strings
+                pass
+        return "[" + ",".join([_write(item, None) for item in value]) + "]"
+    inner = newline + "  "
+    return ("[" + inner + ("," + inner).join([_write(item, inner) for item in value])
+            + newline + "]")
+
+
+def _dict(value: dict[Any, Any], newline: str | None) -> str:
+    return _members([(_string(str(key)), item) for key, item in value.items()], newline)
+
+
+def _bool(value: bool, newline: str | None) -> str:
+    return "true" if value else "false"
+
+
+_WRITERS: dict[type, Callable[[Any, str | None], str]] = {
+    str: lambda value, newline: _string(value),
+    type(None): lambda value, newline: "null",
+    bool: _bool,
+    int: lambda value, newline: int.__repr__(value),
+    float: lambda value, newline: _number(value),
+    list: _list,
+    tuple: _list,
+    dict: _dict,
+}
+"""Writers by exact type; anything else is an enum, a str subclass or a dataclass."""
+
+
+def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
+    if not members:
+        return "{}"
+    if newline is None:
+        return "{" + ",".join([f"{key}:{_write(item, None)}" for key, item in members]) + "}"
+    inner = newline + "  "
+    return ("{" + inner + ("," + inner).join([f"{key}: {_write(item, inner)}"
+                                               for key, item in members]) + newline + "}")
+
+
+def _object(value: Any, newline: str | None) -> str:
     try:
         plan = _PLANS.get(type(value)) or _plan(type(value))
     except TypeError:  # not a dataclass
         raise TypeError(f"{type(value).__name__} is not JSON serialisable") from None
-    values = plan.values(value)
-    if plan.floats:
-        values = list(values)  # type: ignore[assignment]
-        for index in plan.floats:
-            values[index] = _numbers(values[index])  # type: ignore[index]
-    return dict(zip(plan.keys, values, strict=True))
-
-
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_object)
-_INDENTED = json.JSONEncoder(ensure_ascii=False, indent=2, default=_object)
-
-
-def _unmark(text: str) -> str:
-    return _MARKED.sub(r"\1", text) if "\\u0000" in text else text
+    if newline is not None:
+        return _members([(_string(key), item) for key, item in
+                         zip(plan.keys, plan.values(value), strict=True)], newline)
+    if plan.memo:
+        text: str | None = value.__dict__.get(_MEMO)
+        if text is not None:
+            return text
+    text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
+                           zip(plan.prefixes, plan.values(value), strict=True)]) + "}"
+    if plan.memo:
+        object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
+    return text
 
 
 def compact(value: object) -> str:
     """One line: no spaces, UTF-8 kept, no trailing newline."""
-    return _unmark(_COMPACT.encode(value))
+    return _write(value, None)
 
 
 def indented(value: object) -> str:
     """Two-space indent, UTF-8 kept, no trailing newline."""
-    return _unmark(_INDENTED.encode(value))
+    return _write(value, "\n")
 
 
 def to_data(value: object) -> Any:

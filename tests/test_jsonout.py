@@ -71,7 +71,7 @@ def test_numbers_are_spelt_as_pydantic_spells_them(number: float) -> None:
     assert Summary.from_json(text).to_json() == text
 
 
-def test_text_that_looks_like_the_number_marker_is_left_alone(mini_rulebase: RuleBase) -> None:
+def test_control_characters_and_tiny_numbers_in_the_input_echo(mini_rulebase: RuleBase) -> None:
     assessment = assess(mini_rulebase, "fingolimod", "alemtuzumab",
                         received={"from": "fingolimod", "to": "\x00 1e-05\x00"},
                         weeks_since_stop="0")

@@ -85,13 +85,26 @@ def _write(value: Any, newline: str | None) -> str:
     """``value`` as JSON: on one line when ``newline`` is None, else indented, ``newline``
     being the line break and indent of the level ``value`` is at."""
     writer = _WRITERS.get(type(value))
-    if writer is not None:
-        return writer(value, newline)
-    if isinstance(value, enum.Enum):
-        return _write(value.value, newline)
-    if isinstance(value, str):
-        return _string(value)
-    return _object(value, newline)
+    if writer is None:
+        writer = _writer(type(value))
+    return writer(value, newline)
+
+
+def _writer(kind: type) -> Callable[[Any, str | None], str]:
+    """The writer of a type met for the first time: an enum, a str subclass, a dataclass."""
+    writer: Callable[[Any, str | None], str]
+    if issubclass(kind, enum.Enum):
+        def writer(value: Any, newline: str | None) -> str:
+            return _write(value.value, newline)
+    elif issubclass(kind, str):
+        def writer(value: Any, newline: str | None) -> str:
+            return _string(value)
+    elif dataclasses.is_dataclass(kind):
+        writer = _object_writer(_plan(kind))
+    else:
+        raise TypeError(f"{kind.__name__} is not JSON serialisable")
+    _WRITERS[kind] = writer
+    return writer
 
 
 def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
@@ -127,7 +140,7 @@ _WRITERS: dict[type, Callable[[Any, str | None], str]] = {
     tuple: _list,
     dict: _dict,
 }
-"""Writers by exact type; anything else is an enum, a str subclass or a dataclass."""
+"""Writers by exact type; enums, str subclasses and dataclasses are added when first met."""
 
 
 def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
@@ -140,23 +153,24 @@ def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
                                                for key, item in members]) + newline + "}")
 
 
-def _object(value: Any, newline: str | None) -> str:
-    try:
-        plan = _PLANS.get(type(value)) or _plan(type(value))
-    except TypeError:  # not a dataclass
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable") from None
-    if newline is not None:
-        return _members([(_string(key), item) for key, item in
-                         zip(plan.keys, plan.values(value), strict=True)], newline)
-    if plan.memo:
-        text: str | None = value.__dict__.get(_MEMO)
-        if text is not None:
-            return text
-    text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
-                           zip(plan.prefixes, plan.values(value), strict=True)]) + "}"
-    if plan.memo:
-        object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
-    return text
+def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
+    keys, prefixes, values, memo = plan.keys, plan.prefixes, plan.values, plan.memo
+
+    def write(value: Any, newline: str | None) -> str:
+        if newline is not None:
+            return _members([(_string(key), item) for key, item in
+                             zip(keys, values(value), strict=False)], newline)
+        if memo:
+            text: str | None = value.__dict__.get(_MEMO)
+            if text is not None:
+                return text
+        text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
+                               zip(prefixes, values(value), strict=False)]) + "}"
+        if memo:
+            object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
+        return text
+
+    return write
 
 
 def compact(value: object) -> str:

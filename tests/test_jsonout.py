@@ -90,3 +90,23 @@ def _summary_with(reading: FactReading) -> str:
                    input={"lymphocytes": reading.value}, switch=SwitchIds(from_="a", to="b"),
                    verdict=Severity.INFO, worst_possible=Severity.INFO, washout=None,
                    facts=[reading], findings=[], not_evaluated=[]).to_json()
+
+
+def test_parts_shared_between_records_are_written_as_when_fresh(
+        mini_rulebase: RuleBase) -> None:
+    """One-line JSON and summary records reuse what earlier records wrote (evidence entries,
+    findings, readings, summary parts); with every cache emptied they are the same."""
+    from switchadvisor import assessment as module
+
+    def lines(items: list[Assessment]) -> list[str]:
+        return [text for item in items for text in (item.to_json_line(),
+                                                    summarize(item).to_json())]
+
+    warm = lines(_assessments(mini_rulebase) + _assessments(mini_rulebase)[::-1])
+    cold = []
+    for item in _assessments(mini_rulebase) + _assessments(mini_rulebase)[::-1]:
+        fresh = Assessment.from_json(item.to_json())  # new objects: nothing written yet
+        mini_rulebase.cache.pop("engine", None)
+        module._PARTS.clear()
+        cold += lines([fresh])
+    assert warm == cold

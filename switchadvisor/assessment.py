@@ -40,6 +40,33 @@ def _doc(description: str, alias: str | None = None) -> dict[str, str]:
 _FROM = {"alias": "from"}
 
 
+class _Record:
+    """Value semantics (equality, hash, repr over the fields) for the output dataclasses.
+
+    Written once here, not generated per class (``dataclass(eq=False, repr=False)``): on
+    Python 3.11 each generated method is compiled at import, which start-up pays for. Where
+    the committed JSON Schema has no description for a class, its docstring starts with
+    "ClassName(", which pydantic leaves out of the schema (as the signature ``dataclass``
+    would otherwise compute for it, at a cost).
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        values = jsonout.field_values(self.__class__)
+        return values(self) == values(other)
+
+    def __hash__(self) -> int:
+        return hash(jsonout.field_values(self.__class__)(self))
+
+    def __repr__(self) -> str:
+        cls = self.__class__
+        pairs = zip(jsonout.field_names(cls), jsonout.field_values(cls)(self), strict=True)
+        return f"{cls.__qualname__}({', '.join(f'{name}={value!r}' for name, value in pairs)})"
+
+
 class WashoutPosition(str, enum.Enum):
     TOO_EARLY = "too-early"
     WITHIN = "within"
@@ -51,8 +78,10 @@ STALE_WARNING = ("the rule base was last reviewed more than 12 months before the
                  "date: labels and evidence may have changed since; check the current labels.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class RuleBaseInfo:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RuleBaseInfo(_Record):
+    """RuleBaseInfo(…): the rule base an assessment was made with."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -63,8 +92,10 @@ class RuleBaseInfo:
         "The review date is more than 12 months before the assessment date."))
 
 
-@dataclass(frozen=True, kw_only=True)
-class DrugRef:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DrugRef(_Record):
+    """DrugRef(…): one drug of the switch, with the name it was given as."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -76,8 +107,10 @@ class DrugRef:
     off_label: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class FactReading:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class FactReading(_Record):
+    """FactReading(…): one fact as read: its value, unit and how the input was understood."""
+
     __pydantic_config__ = _CONFIG
 
     name: str
@@ -88,8 +121,10 @@ class FactReading:
     source: Literal["given", "default"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Bound:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Bound(_Record):
+    """Bound(…): one end of a washout window."""
+
     __pydantic_config__ = _CONFIG
 
     weeks: float | None = field(metadata=_doc("None when no verified upper bound exists."))
@@ -101,8 +136,10 @@ class Bound:
         "stopping\"; None for a fixed duration."))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Washout:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Washout(_Record):
+    """Washout(…): the washout window of the switch and where the gap given falls in it."""
+
     __pydantic_config__ = _CONFIG
 
     min: Bound | None
@@ -119,16 +156,20 @@ class Washout:
     explanation: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class TraceStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class TraceStep(_Record):
+    """TraceStep(…): one step of a condition's evaluation, in words, with its result."""
+
     __pydantic_config__ = _CONFIG
 
     text: str
     result: bool | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class FiredFinding:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class FiredFinding(_Record):
+    """FiredFinding(…): a finding whose condition held (or that always applies)."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -144,8 +185,10 @@ class FiredFinding:
     counter_evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class NotEvaluated:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NotEvaluated(_Record):
+    """NotEvaluated(…): a finding that could not be decided for want of facts or figures."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -163,8 +206,10 @@ class NotEvaluated:
     counter_evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class NotFired:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NotFired(_Record):
+    """NotFired(…): a finding whose condition did not hold."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -176,8 +221,10 @@ class NotFired:
     trace: list[TraceStep]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Superseded:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Superseded(_Record):
+    """Superseded(…): a general finding replaced by a more specific one."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -186,8 +233,10 @@ class Superseded:
     by: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class Alternative:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Alternative(_Record):
+    """Alternative(…): another drug or class to consider, and why."""
+
     __pydantic_config__ = _CONFIG
 
     to: str
@@ -202,8 +251,8 @@ FigureMeasure = Literal["drug-present", "lymphocytes-lln", "b-cells-repleted", "
 FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "range", "typical"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Figure:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Figure(_Record):
     """One figure of the stopping drug; a drug may have several with the same name. A figure
     the rule base does not have is absent (renderers say "no verified figure")."""
 
@@ -226,8 +275,10 @@ class Figure:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvidenceOut:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class EvidenceOut(_Record):
+    """EvidenceOut(…): one source cited, with the findings citing it for and against."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -251,8 +302,10 @@ class EvidenceOut:
     cited_against: list[str] = field(metadata=_doc("Finding ids it argues against."))
 
 
-@dataclass(frozen=True, kw_only=True)
-class SwitchInfo:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SwitchInfo(_Record):
+    """SwitchInfo(…): the two drugs and the pathways composed for the switch."""
+
     __pydantic_config__ = _CONFIG
 
     from_: DrugRef = field(metadata=_FROM)
@@ -261,9 +314,9 @@ class SwitchInfo:
         "Pathways composed: 'fingolimod→alemtuzumab', …"))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Assessment:
-    """Everything switchadvisor concluded about one switch, and why."""
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Assessment(_Record):
+    """Assessment(…): everything switchadvisor concluded about one switch, and why."""
 
     __pydantic_config__ = _CONFIG
 
@@ -330,8 +383,10 @@ class Assessment:
 # --------------------------------------------------------------------- the summary record
 
 
-@dataclass(frozen=True, kw_only=True)
-class SummaryWashout:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryWashout(_Record):
+    """SummaryWashout(…): the washout window in a summary record."""
+
     __pydantic_config__ = _CONFIG
 
     window: str = field(metadata=_doc("The window in words, as in the full record."))
@@ -339,8 +394,10 @@ class SummaryWashout:
     weeks_since_stop: float | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class SummaryFinding:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryFinding(_Record):
+    """SummaryFinding(…): a fired finding in a summary record."""
+
     __pydantic_config__ = _CONFIG
 
     id: str = field(metadata=_doc(
@@ -350,8 +407,10 @@ class SummaryFinding:
     evidence: list[str] = field(metadata=_doc("Evidence ids cited in support."))
 
 
-@dataclass(frozen=True, kw_only=True)
-class SummaryNotEvaluated:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryNotEvaluated(_Record):
+    """SummaryNotEvaluated(…): a finding not evaluated, in a summary record."""
+
     __pydantic_config__ = _CONFIG
 
     id: str
@@ -363,16 +422,18 @@ class SummaryNotEvaluated:
     evidence: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class SwitchIds:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SwitchIds(_Record):
+    """SwitchIds(…): the two drug ids of a summary record."""
+
     __pydantic_config__ = _CONFIG
 
     from_: str = field(metadata=_doc("Drug id being stopped.", alias="from"))
     to: str = field(metadata=_doc("Drug id being started."))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Summary:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Summary(_Record):
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
     Finding and evidence ids resolve against the rule base named (id, version, sha256) in

@@ -56,6 +56,7 @@ class _Plan:
     """How one dataclass is written: its fields' JSON names in order, one getter for all of
     their values, and whether its instances keep their text (frozen, with a ``__dict__``)."""
 
+    names: tuple[str, ...]
     keys: tuple[str, ...]
     prefixes: tuple[str, ...]
     """Each key as JSON text with its colon, for the one-line form."""
@@ -74,11 +75,21 @@ def _plan(cls: type) -> _Plan:
         keys = tuple(item.metadata.get("alias", item.name) for item in fields)
         getter = operator.attrgetter(*names)
         plan = _PLANS[cls] = _Plan(
-            keys=keys, prefixes=tuple(_string(key) + ":" for key in keys),
+            names=names, keys=keys, prefixes=tuple(_string(key) + ":" for key in keys),
             values=getter if len(names) > 1 else lambda value: (getter(value),),
             memo=cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
             and "__slots__" not in cls.__dict__)
     return plan
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order."""
+    return (_PLANS.get(cls) or _plan(cls)).names
+
+
+def field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the tuple of a dataclass instance's field values, in order."""
+    return (_PLANS.get(cls) or _plan(cls)).values
 
 
 def _write(value: Any, newline: str | None) -> str:

@@ -3,8 +3,10 @@ through the real error boundary."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,12 @@ from hypothesis import HealthCheck, settings
 from helpers import MINI_RULES, CliResult, RunCli
 from switchadvisor.cli import run
 from switchadvisor.rulebase import RuleBase, load_rulebase
+
+# Compiled rule bases are cached in a directory of this run's own, never the user's cache
+# (subprocesses inherit it).
+os.environ["SWITCHADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="switchadvisor-test-cache-")
+atexit.register(shutil.rmtree, os.environ["SWITCHADVISOR_CACHE_DIR"], ignore_errors=True)
+os.environ.pop("SWITCHADVISOR_NO_CACHE", None)
 
 # Property-based tests (tests/test_properties.py): CI runs a fixed, derandomised profile;
 # HYPOTHESIS_PROFILE=long explores much further on a developer's machine.

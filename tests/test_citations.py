@@ -4,6 +4,7 @@ that refuses a rule base breaking any of this (exit 3, file:line)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -203,7 +204,7 @@ def test_no_finding_cites_a_label_read_only_in_a_review_table(
     parts = [*shipped_rulebase.classes.values(), *shipped_rulebase.drugs.values(),
              *(rules.pathway for rules in shipped_rulebase.pathways.values())]
     citing += [f"{where} cites {entry_id}" for part in parts
-               for where, entry_id in _cited_ids(part.model_dump(), "")
+               for where, entry_id in _cited_ids(dataclasses.asdict(part), "")
                if entry_id in via_review]
     assert citing == []
 

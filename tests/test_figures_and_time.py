@@ -48,7 +48,7 @@ def test_there_are_240_ordered_pairs(shipped_rulebase: RuleBase) -> None:
 
 @pytest.mark.parametrize("text", ["2 months", "10 days", "1 year", "24.6 weeks"])
 def test_a_duration_is_the_same_number_of_weeks_everywhere(text: str) -> None:
-    in_rules = Duration.model_validate(text).weeks
+    in_rules = Duration.of(text).weeks
     from_user, _ = parse_weeks(text, option="--weeks-since-stop")
     in_condition = compile_condition(f"weeks_since_stop < {text}", CONDITION_FACTS)
     assert in_rules == from_user
@@ -61,7 +61,7 @@ def test_a_duration_is_the_same_number_of_weeks_everywhere(text: str) -> None:
 
 def test_a_month_has_one_definition() -> None:
     assert facts_module.WEEKS_PER_MONTH is timeunits.WEEKS_PER_MONTH
-    assert Duration.model_validate("2 months").weeks == pytest.approx(8.696, abs=1e-3)
+    assert Duration.of("2 months").weeks == pytest.approx(8.696, abs=1e-3)
 
 
 def test_a_window_is_shown_in_its_sources_unit_with_weeks_beside(

@@ -5,6 +5,7 @@ and memory of the same cases."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import stat
@@ -18,7 +19,7 @@ from helpers import MINI_RULES, RunCli
 from hostile_cases import CASES, PATHWAY, Case, many_findings, many_unknown_ids, mini
 from switchadvisor.errors import ExitCode, Problem, RuleBaseError, printable
 from switchadvisor.rulebase import files, load_rulebase
-from switchadvisor.rulebase.problems import MAX_KEPT, MAX_SUGGESTIONS, Collector
+from switchadvisor.rulebase.collector import MAX_KEPT, MAX_SUGGESTIONS, Collector
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 MAX_STDERR_LINES = 110  # 100 problems, "and K more", the summary
@@ -286,8 +287,7 @@ def test_an_evidence_url_cannot_break_out_of_a_markdown_link(url: str, tmp_path:
     rules = mini(tmp_path)
     rulebase = load_rulebase(rules)
     entry = rulebase.evidence["willis2017"]
-    rulebase.evidence["willis2017"] = entry.model_copy(update={"doi": None, "pmid": None,
-                                                               "url": url})
+    rulebase.evidence["willis2017"] = dataclasses.replace(entry, doi=None, pmid=None, url=url)
     text = render_markdown(assess(rulebase, "fingolimod", "alemtuzumab"))
     line = next(line for line in text.splitlines() if line.startswith("- **willis2017**"))
     link = line[line.index("<https://"):]

@@ -8,6 +8,7 @@ import itertools
 import re
 
 import pytest
+from pydantic import TypeAdapter
 
 from switchadvisor import assess
 from switchadvisor.rulebase import EvidenceKind, Finding, RuleBase, Severity, load_rulebase
@@ -31,7 +32,7 @@ def _finding(**fields: object) -> Finding:
         "evidence": ["label-a"],
     }
     values.update(fields)
-    return Finding.model_validate(values)
+    return TypeAdapter(Finding).validate_python(values)
 
 
 # ------------------------------------------------------------------ the shipped rule base

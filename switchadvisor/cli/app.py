@@ -146,8 +146,10 @@ def check_grid_size(rulebase: RuleBase, what: str, option: str) -> None:
                          "drugs")
 
 
-def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> RuleBase:
-    """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error."""
+def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS,
+         cache: bool = True) -> RuleBase:
+    """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error.
+    ``cache=False`` reads the YAML even when a compiled copy is cached."""
     from switchadvisor.errors import InputError, RuleBaseError
     from switchadvisor.rulebase import load_rulebase
 
@@ -155,7 +157,7 @@ def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> Rule
         raise InputError("--rules needs a directory (an empty name was given)",
                          option="--rules")
     try:
-        return load_rulebase(rules)
+        return load_rulebase(rules, cache=cache)
     except RuleBaseError as exc:
         exc.max_shown = max_problems
         raise

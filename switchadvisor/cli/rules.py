@@ -32,7 +32,8 @@ def rules_validate(
     """
     from switchadvisor.rulebase.checks import uncovered_pairs
 
-    rulebase = load(directory if directory is not None else rules, max_problems=max_problems)
+    rulebase = load(directory if directory is not None else rules, max_problems=max_problems,
+                    cache=False)  # validation always reads the YAML
     gaps, count = uncovered_pairs(rulebase)
     if count:
         raise RuleBaseError(gaps, summary=f"incomplete rule base {rulebase.location.path}",
@@ -59,7 +60,7 @@ def rules_test(
     """Run the rule base's scenarios (rules/scenarios/*.yaml)."""
     from switchadvisor.scenarios import coverage, load_scenarios, run_scenario, scenario_dir
 
-    rulebase = load(rules, max_problems=max_problems)
+    rulebase = load(rules, max_problems=max_problems, cache=False)
     try:
         loaded = load_scenarios(scenario_dir(rulebase))
     except RuleBaseError as exc:

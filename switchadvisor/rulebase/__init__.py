@@ -1,11 +1,12 @@
-"""The rule base: models of its YAML files (``models``), finding and reading them
-(``files``), problems in plain words with positions (``problems``), cross-references
-(``checks``) and the loader that runs them in order (``loader``).
+"""The rule base: its types (``models``), finding and reading its files (``files``),
+problems in plain words with positions (``collector``, ``problems``), cross-references
+(``checks``), the loader that reads YAML and runs them in order (``loader``) and the cache
+of compiled rule bases in front of it (``compiled``).
 
 Public names are re-exported here: ``from switchadvisor.rulebase import load_rulebase``.
 """
 
-from switchadvisor.rulebase.loader import load_rulebase
+from switchadvisor.rulebase.compiled import load_rulebase
 from switchadvisor.rulebase.models import (
     CONDITION_FACTS,
     FIGURE_MEASURES,

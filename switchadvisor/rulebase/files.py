@@ -16,16 +16,19 @@ A rule base may come from someone else, so reading never trusts the directory:
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from switchadvisor import yamlio
 from switchadvisor.paths import file_kind
-from switchadvisor.rulebase.problems import Collector
+from switchadvisor.rulebase.collector import Collector
+
+if TYPE_CHECKING:
+    from switchadvisor import yamlio
 
 REQUIRED_FILES = ("rulebase.yaml", "evidence.yaml", "classes.yaml", "drugs.yaml")
 PATHWAY_DIR = "pathways"
@@ -62,6 +65,17 @@ class Budget:
 
     remaining: int = MAX_TOTAL_BYTES
     read: dict[str, int] = field(default_factory=dict)
+    resolved: dict[Path, Path] = field(default_factory=dict)
+    """Directories already resolved while reading this rule base."""
+
+
+def _resolved(directory: Path, budget: Budget | None) -> Path:
+    if budget is None:
+        return directory.resolve(strict=True)
+    found = budget.resolved.get(directory)
+    if found is None:
+        found = budget.resolved[directory] = directory.resolve(strict=True)
+    return found
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -88,7 +102,10 @@ def read_bounded(path: Path, root: Path, *, limit: int = MAX_FILE_BYTES,
         raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}") from None
     link = stat.S_ISLNK(info.st_mode)
     try:
-        target = path.resolve(strict=True)
+        # A file that is not a link is where its directory is: resolving the directory
+        # (once per rule base) is enough, and much cheaper than resolving every file.
+        target = path.resolve(strict=True) if link else \
+            _resolved(path.parent, budget) / path.name
     except FileNotFoundError:
         raise UnreadableFile("bad-symlink", "dangling symlink (its target does not exist)"
                              ) from None
@@ -96,7 +113,7 @@ def read_bounded(path: Path, root: Path, *, limit: int = MAX_FILE_BYTES,
         if isinstance(exc, OSError) and exc.errno not in (errno.ELOOP, None):
             raise UnreadableFile("unreadable", f"cannot read: {exc.strerror or exc}") from None
         raise UnreadableFile("bad-symlink", "symlink loop") from None
-    if not _inside(target, root.resolve()):
+    if not _inside(target, _resolved(root, budget)):
         what = "symlink to a file" if link else "file"
         raise UnreadableFile("outside", f"{what} outside the rule-base directory (refused)")
     if link:
@@ -165,6 +182,14 @@ def _close(name: str, known: tuple[str, ...]) -> str:
                 name.casefold().rsplit(".", 1)[0] == candidate.rsplit(".", 1)[0]:
             return f" (did you mean {candidate}?)"
     return ""
+
+
+def digest_of(files: list[tuple[str, bytes]]) -> str:
+    """The rule base's sha256: over each file's relative path and bytes, in reading order."""
+    digest = hashlib.sha256()
+    for relpath, raw in files:
+        digest.update(relpath.encode("utf-8") + b"\0" + raw + b"\0")
+    return digest.hexdigest()
 
 
 def rule_files(root: Path, collector: Collector,

@@ -1,4 +1,11 @@
-"""Pydantic models of the rule base's YAML files, and the compiled rule base they become."""
+"""The rule base's types: its YAML files' entries, and the compiled rule base they become.
+
+Plain frozen dataclasses, so running a rule base (and unpickling a cached one) never imports
+pydantic. pydantic validates them only where YAML enters (``loader``), via ``TypeAdapter``:
+constraints are ``constraints`` markers in ``Annotated[...]``, key aliases and descriptions
+are dataclass field metadata, unknown keys are refused through ``__pydantic_config__``, and
+checks across fields are ``__post_init__`` (a ValueError there is reported at the entry).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +13,26 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from switchadvisor import timeunits
-from switchadvisor.conditions import Condition, FactSpec, FactType
+from switchadvisor.conditions import FactSpec, FactType
 from switchadvisor.facts import PATIENT_FACTS
-from switchadvisor.resources import RuleLocation
+from switchadvisor.rulebase.constraints import Before, Between, NonEmpty, Text
+
+if TYPE_CHECKING:
+    from switchadvisor.conditions import Condition
+    from switchadvisor.resources import RuleLocation
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=2, max_length=80)]
-KebabId = Annotated[str, Field(pattern=KEBAB_PATTERN, min_length=2, max_length=80)]
-EvidenceRefs = Annotated[list[Id], Field(min_length=1)]
+Id = Annotated[str, Text(pattern=ID_PATTERN, min_length=2, max_length=80)]
+KebabId = Annotated[str, Text(pattern=KEBAB_PATTERN, min_length=2, max_length=80)]
+EvidenceRefs = Annotated[list[Id], NonEmpty()]
+NonEmptyText = Annotated[str, Text(min_length=1)]
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMID_PATTERN = r"^\d{6,9}$"
+URL_PATTERN = r"^https?://\S+$"
 
 
 class Severity(str, enum.Enum):
@@ -65,13 +78,21 @@ class Layer(str, enum.Enum):
     BEFORE_STARTING = "before-starting"
 
 
-class RuleModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+class RuleModel:
+    """Base of the rule-base entry types: pydantic refuses keys they do not declare."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+
+
+def doc(description: str, **metadata: str) -> dict[str, str]:
+    """Field metadata pydantic reads: a description for the JSON Schema, and an alias."""
+    return {"description": description, **metadata}
 
 
 # ------------------------------------------------------------------------------ durations
 
 
+@dataclass(frozen=True, kw_only=True)
 class Duration(RuleModel):
     """A time such as "10 days" or "2 months", kept as written and in weeks.
 
@@ -83,74 +104,71 @@ class Duration(RuleModel):
     number: float = 0.0
     unit: str = "week"
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            number, unit, weeks = timeunits.parse_duration(value)
-            return {"text": value.strip(), "weeks": weeks, "number": number,
-                    "unit": unit}
-        return value
+    def of(cls, text: str) -> Duration:
+        """A duration from its text ("2 months"); ValueError if it is not one."""
+        number, unit, weeks = timeunits.parse_duration(text)
+        return cls(text=text.strip(), weeks=weeks, number=number, unit=unit)
 
 
 def _duration_from_text(value: Any) -> Any:
-    return Duration.model_validate(value) if isinstance(value, str) else value
+    return Duration.of(value) if isinstance(value, str) else value
 
 
-DurationField = Annotated[Duration, BeforeValidator(_duration_from_text)]
+DurationField = Annotated[Duration, Before(_duration_from_text)]
 
 # ----------------------------------------------------------------------------- the files
 
 
+@dataclass(frozen=True, kw_only=True)
 class RuleBaseMeta(RuleModel):
     id: KebabId
-    version: str = Field(min_length=1)
+    version: Annotated[str, Text(min_length=1)]
     reviewed: dt.date
-    title: str = Field(min_length=1)
-    disclaimer: str = Field(min_length=20)
+    title: Annotated[str, Text(min_length=1)]
+    disclaimer: Annotated[str, Text(min_length=20)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class EvidenceEntry(RuleModel):
     """One source in the citation registry."""
 
     id: Id
     kind: EvidenceKind
-    authors: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    source: str = Field(min_length=1, description="Journal citation, or the issuing body.")
-    year: int | None = Field(
-        None, ge=1950, le=2100,
-        description="Publication year; for a label, the year of the revision read (None: undated).")
-    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    section: str | None = Field(None, description="Label section(s), for labels.")
-    holder: str | None = Field(
-        None, min_length=2,
-        description="Label holder (marketing-authorisation holder), for labels.")
-    version: str | None = Field(
-        None, min_length=4,
-        description="Label version or revision date of the text read, for labels.")
-    n: int | None = Field(None, ge=1, description="Participants, where it applies.")
+    authors: Annotated[str, Text(min_length=1)]
+    title: Annotated[str, Text(min_length=1)]
+    source: NonEmptyText = field(metadata=doc("Journal citation, or the issuing body."))
+    year: Annotated[int, Between(ge=1950, le=2100)] | None = field(default=None, metadata=doc(
+        "Publication year; for a label, the year of the revision read (None: undated)."))
+    doi: Annotated[str, Text(pattern=DOI_PATTERN)] | None = None
+    pmid: Annotated[str, Text(pattern=PMID_PATTERN)] | None = None
+    url: Annotated[str, Text(pattern=URL_PATTERN)] | None = None
+    section: str | None = field(default=None, metadata=doc("Label section(s), for labels."))
+    holder: Annotated[str, Text(min_length=2)] | None = field(default=None, metadata=doc(
+        "Label holder (marketing-authorisation holder), for labels."))
+    version: Annotated[str, Text(min_length=4)] | None = field(default=None, metadata=doc(
+        "Label version or revision date of the text read, for labels."))
+    n: Annotated[int, Between(ge=1)] | None = field(
+        default=None, metadata=doc("Participants, where it applies."))
     n_note: str | None = None
-    finding: str = Field(min_length=10)
-    seen_at: list[Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(default_factory=list)
+    finding: Annotated[str, Text(min_length=10)]
+    seen_at: list[Annotated[str, Text(pattern=URL_PATTERN)]] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _has_identifier(self) -> EvidenceEntry:
+    def __post_init__(self) -> None:
         if not (self.doi or self.pmid or self.url):
             raise ValueError("needs a doi, a pmid or an official url")
         if self.kind is EvidenceKind.LABEL and not self.section:
             raise ValueError("a label citation needs the label section")
         if self.kind is not EvidenceKind.LABEL and self.year is None:
             raise ValueError("needs its publication year")
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class EvidenceFile(RuleModel):
     evidence: list[EvidenceEntry]
 
 
+@dataclass(frozen=True, kw_only=True)
 class DrugClass(RuleModel):
     id: KebabId
     name: str
@@ -159,6 +177,7 @@ class DrugClass(RuleModel):
     evidence: EvidenceRefs
 
 
+@dataclass(frozen=True, kw_only=True)
 class ClassesFile(RuleModel):
     classes: list[DrugClass]
 
@@ -182,26 +201,27 @@ class Basis(str, enum.Enum):
     INFORMATION = "information"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Finding(RuleModel):
     """One statement a rule base makes about a switch, with its condition and citations."""
 
     id: KebabId
     severity: Severity
-    basis: Basis | None = Field(
-        None, description="What the finding rests on; checked against severity and evidence.")
-    secondary: bool = Field(
-        False, description="The label wording behind the basis was read only as restated by a "
-                           "secondary source (review table, compendium): one level lower.")
-    inference: bool = Field(
-        False, description="Class inference: no evidence about the drug itself, only about "
-                           "others of its class; one level lower, and said so in the text.")
-    title: str = Field(min_length=5)
-    when: str | None = Field(None, description="Condition; absent = always applies.")
-    message: str = Field(min_length=10)
+    basis: Basis | None = field(default=None, metadata=doc(
+        "What the finding rests on; checked against severity and evidence."))
+    secondary: bool = field(default=False, metadata=doc(
+        "The label wording behind the basis was read only as restated by a secondary source "
+        "(review table, compendium): one level lower."))
+    inference: bool = field(default=False, metadata=doc(
+        "Class inference: no evidence about the drug itself, only about others of its class; "
+        "one level lower, and said so in the text."))
+    title: Annotated[str, Text(min_length=5)]
+    when: str | None = field(default=None, metadata=doc("Condition; absent = always applies."))
+    message: Annotated[str, Text(min_length=10)]
     evidence: EvidenceRefs
-    counter_evidence: list[Id] = Field(default_factory=list)
-    supersedes: list[KebabId] = Field(default_factory=list)
-    replaces: list[KebabId] = Field(default_factory=list)
+    counter_evidence: list[Id] = field(default_factory=list)
+    supersedes: list[KebabId] = field(default_factory=list)
+    replaces: list[KebabId] = field(default_factory=list)
 
 
 class Measure(str, enum.Enum):
@@ -267,6 +287,7 @@ UPPER = "upper"
 """The only statistic a condition or a washout bound may take from a figure."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class DrugFigure(RuleModel):
     """One number about a drug after stopping: what it measures and what statistic it is.
 
@@ -280,12 +301,11 @@ class DrugFigure(RuleModel):
     statistic: Statistic
     time: DurationField
     low: DurationField | None = None
-    share: float | None = Field(None, gt=0, le=100)
+    share: Annotated[float, Between(gt=0, le=100)] | None = None
     note: str | None = None
     evidence: EvidenceRefs
 
-    @model_validator(mode="after")
-    def _consistent(self) -> DrugFigure:
+    def __post_init__(self) -> None:
         expected = FIGURE_MEASURES.get(self.name)
         if expected is None:
             raise ValueError(f"unknown figure name {self.name!r} "
@@ -304,7 +324,6 @@ class DrugFigure(RuleModel):
                 raise ValueError(f"`low` does not apply to a {self.statistic.value}")
             if self.low.weeks >= self.time.weeks:
                 raise ValueError("`low` must be shorter than `time`")
-        return self
 
     def span(self) -> str:
         low = (self.low.number, self.low.unit) if self.low is not None else None
@@ -326,9 +345,10 @@ class DrugFigure(RuleModel):
         return self.span()
 
 
+@dataclass(frozen=True, kw_only=True)
 class AfterStopping(RuleModel):
-    figures: list[DrugFigure] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
+    figures: list[DrugFigure] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def named(self, name: str) -> list[DrugFigure]:
         """The drug's figures of one name (a drug may have several), in file order."""
@@ -375,8 +395,9 @@ def _grouped(figures: list[DrugFigure]) -> str:
     return "; ".join(f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items())
 
 
+@dataclass(frozen=True, kw_only=True)
 class BeforeStarting(RuleModel):
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 class Route(str, enum.Enum):
@@ -385,19 +406,21 @@ class Route(str, enum.Enum):
     INJECTION = "injection"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Drug(RuleModel):
     id: KebabId
     name: str
-    class_: KebabId = Field(alias="class")
-    brands: list[str] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
+    class_: KebabId = field(metadata={"alias": "class"})
+    brands: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     route: Route
     off_label: bool = False
     note: str | None = None
-    after_stopping: AfterStopping = Field(default_factory=lambda: AfterStopping())
-    before_starting: BeforeStarting = Field(default_factory=BeforeStarting)
+    after_stopping: AfterStopping = field(default_factory=lambda: AfterStopping())
+    before_starting: BeforeStarting = field(default_factory=lambda: BeforeStarting())
 
 
+@dataclass(frozen=True, kw_only=True)
 class DrugsFile(RuleModel):
     drugs: list[Drug]
 
@@ -415,7 +438,7 @@ def _bound(value: Any) -> Any:
             f"figure, written <from|to>.<figure>.{UPPER} (figures: "
             f"{', '.join((*FIGURES, IMMUNE_EFFECT))}); a median, mean or share is not a bound")
     if isinstance(value, str):
-        return Duration.model_validate(value)
+        return Duration.of(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError("give a unit: e.g. '4 weeks'")
     if isinstance(value, dict):
@@ -426,12 +449,13 @@ def _bound(value: Any) -> Any:
 def _bound_per_drug(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError("give a unit: e.g. '4 weeks'")
-    return Duration.model_validate(value) if isinstance(value, str) else value
+    return Duration.of(value) if isinstance(value, str) else value
 
 
-Bound = Annotated[Duration | dict[str, Duration] | str, BeforeValidator(_bound)]
+Bound = Annotated[Duration | dict[str, Duration] | str, Before(_bound)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Washout(RuleModel):
     """The recommended gap between stopping one drug and starting the next.
 
@@ -443,23 +467,25 @@ class Washout(RuleModel):
 
     min: Bound | None = None
     max: Bound | None = None
-    basis: str = Field(min_length=10)
+    basis: Annotated[str, Text(min_length=10)]
     evidence: EvidenceRefs
 
 
+@dataclass(frozen=True, kw_only=True)
 class Alternative(RuleModel):
     to: KebabId
-    reason: str = Field(min_length=10)
+    reason: Annotated[str, Text(min_length=10)]
     evidence: EvidenceRefs
 
 
+@dataclass(frozen=True, kw_only=True)
 class Pathway(RuleModel):
-    from_: KebabId = Field(alias="from")
+    from_: KebabId = field(metadata={"alias": "from"})
     to: KebabId
-    summary: str = Field(min_length=10)
+    summary: Annotated[str, Text(min_length=10)]
     washout: Washout | None = None
-    findings: list[Finding] = Field(default_factory=list)
-    alternatives: list[Alternative] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------- loaded result

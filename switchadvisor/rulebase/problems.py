@@ -2,85 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import typing
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from switchadvisor import yamlio
-from switchadvisor.errors import Problem
+from switchadvisor.rulebase.collector import MAX_KEPT, Collector, did_you_mean
 from switchadvisor.rulebase.models import ID_PATTERN, KEBAB_PATTERN, model_for
 from switchadvisor.yamlio import excerpt
-
-MAX_KEPT = 1_000
-"""Problems kept (and positioned); the rest are only counted."""
-MAX_SUGGESTIONS = 20
-"""Problems that get a "did you mean" (each is a fuzzy search over the known names)."""
-MAX_MESSAGE = 300
-"""Characters of one message; values are quoted as short excerpts anyway."""
-
-
-class Collector:
-    def __init__(self, root_name: str) -> None:
-        self.root_name = root_name
-        self.problems: list[Problem] = []
-        self.dropped = 0
-        """Problems found beyond ``MAX_KEPT``: counted, not kept."""
-        self.suggestions = 0
-        self.values: dict[str, int] = {}
-        """Values read from each file (for the rule base's total cap)."""
-        self.nodes: dict[str, yamlio.Document] = {}
-        self.invalid_ids: set[str] = set()
-        """Ids of entries that failed validation: not reported again as dangling."""
-        self.kept: dict[tuple[str, str], list[int]] = {}
-        """Original positions of the entries that validated, by (file, list key)."""
-
-    def display(self, relpath: str) -> str:
-        return f"{self.root_name}/{relpath}"
-
-    def add(self, relpath: str, position: tuple[int, int], code: str, message: str) -> None:
-        if len(self.problems) >= MAX_KEPT:
-            self.dropped += 1
-            return
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 1] + "…"
-        self.problems.append(Problem(self.display(relpath), position[0], position[1], code,
-                                     message))
-
-    @property
-    def full(self) -> bool:
-        """True once ``MAX_KEPT`` problems are kept: further ones are only counted."""
-        return len(self.problems) >= MAX_KEPT
-
-    def may_suggest(self) -> bool:
-        return self.suggestions < MAX_SUGGESTIONS
-
-    def did_you_mean(self, value: str, known: Iterable[str]) -> str:
-        """A suggestion for the first few problems only (see ``MAX_SUGGESTIONS``)."""
-        if self.suggestions >= MAX_SUGGESTIONS:
-            return ""
-        self.suggestions += 1
-        return did_you_mean(value, known)
-
-    def remap(self, relpath: str, loc: Sequence[str | int]) -> list[str | int]:
-        """Map an index among the entries that validated back to its place in the file."""
-        kept = self.kept.get((relpath, str(loc[0]))) if len(loc) > 1 else None
-        if kept is not None and isinstance(loc[1], int):
-            return [loc[0], kept[loc[1]], *loc[2:]]
-        return list(loc)
-
-    def at(self, relpath: str, loc: Sequence[str | int], code: str, message: str) -> None:
-        if len(self.problems) >= MAX_KEPT:  # counted only: no need to find its position
-            self.dropped += 1
-            return
-        loc = self.remap(relpath, loc)
-        document = self.nodes.get(relpath)
-        node = document.node if document else None
-        self.add(relpath, yamlio.locate(node, loc), code, message)
-
-
 
 _MESSAGES = {
     "missing": "{field} is required",
@@ -101,7 +32,7 @@ def report_validation_error(relpath: str, document: yamlio.Document,
     # an error about a whole entry (loc ends in its index) is described by that entry
     where = _breadcrumb(document.data, [*loc, ""] if loc and isinstance(loc[-1], int) else loc)
     field_name = f"`{loc[-1]}`" if loc and isinstance(loc[-1], str) else "value"
-    if kind == "extra_forbidden":
+    if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         position = yamlio.key_position(document.node, loc[:-1], str(loc[-1]))
         known = _known_keys(relpath, loc) if collector.may_suggest() else []
         collector.suggestions += 1
@@ -172,37 +103,32 @@ def _known_keys(relpath: str, loc: Sequence[str | int]) -> list[str]:
     for step in loc[:-1]:
         if isinstance(step, int):
             continue
-        fields = getattr(model, "model_fields", {})
-        field_info = fields.get(step) or next(
-            (info for info in fields.values() if info.alias == step), None)
-        if field_info is None:
+        keys = _keys(model)
+        if step not in keys:
             return []
-        model = _inner_model(field_info.annotation)
+        model = _inner_model(keys[str(step)])
         if model is None:
             return []
-    fields = getattr(model, "model_fields", {})
-    return [info.alias or name for name, info in fields.items()]
+    return list(_keys(model))
+
+
+def _keys(model: Any) -> dict[str, Any]:
+    """A rule-base type's YAML keys (aliases where set) and each one's type."""
+    if not dataclasses.is_dataclass(model):
+        return {}
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {item.metadata.get("alias", item.name): hints[item.name]
+            for item in dataclasses.fields(model)}
 
 
 def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
-    for arg in getattr(annotation, "__args__", ()):
+    for arg in typing.get_args(annotation):
         found = _inner_model(arg)
         if found is not None:
             return found
     return None
 
 
-
-MAX_CANDIDATES = 2_000
-"""Known names compared for a suggestion (a fuzzy match is quadratic in the name length)."""
-
-
-def did_you_mean(value: str, known: Iterable[str]) -> str:
-    if len(value) > 80:
-        return ""
-    candidates = list(itertools.islice(known, MAX_CANDIDATES))
-    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
+__all__ = ["MAX_KEPT", "Collector", "did_you_mean", "report_validation_error"]

@@ -297,7 +297,7 @@ class _Common(TypedDict):
     origin: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _PairRule:
     """One rule of a switch, with what does not depend on the facts worked out once."""
 
@@ -313,7 +313,7 @@ class _PairRule:
     """Without a condition, the outcome is the same for every assessment: built once."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _PairWashout:
     """The washout window of a switch without the gap: bounds, wording and provenance."""
 
@@ -327,7 +327,7 @@ class _PairWashout:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _Pair:
     """Everything about a switch that depends only on its two drugs, not on the facts."""
 
@@ -346,7 +346,7 @@ class _Pair:
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Caches:
     """The engine's caches for one RuleBase object (in its ``cache``)."""
 

@@ -325,6 +325,11 @@ class _PairWashout:
     layer: Layer
     origin: str
     notes: tuple[str, ...]
+    placed: dict[tuple[type, float | None], Washout] = field(default_factory=dict)
+    """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
+
+
+_GAPS_PER_PAIR = 1024
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -609,12 +614,18 @@ def _washout(pair: _PairWashout | None, context: _Context) -> Washout | None:
     if pair is None:
         return None
     weeks = context.facts.weeks_since_stop
-    position, explanation = _position(weeks, pair.low, pair.high)
-    if pair.notes:
-        explanation = f"{explanation}; {'; '.join(pair.notes)}"
-    return Washout(min=pair.low, max=pair.high, window=pair.window, basis=pair.basis,
-                   evidence=list(pair.evidence), layer=pair.layer, origin=pair.origin,
-                   weeks_since_stop=weeks, position=position, explanation=explanation)
+    key = (type(weeks), weeks)
+    washout = pair.placed.get(key)
+    if washout is None:
+        position, explanation = _position(weeks, pair.low, pair.high)
+        if pair.notes:
+            explanation = f"{explanation}; {'; '.join(pair.notes)}"
+        washout = Washout(min=pair.low, max=pair.high, window=pair.window, basis=pair.basis,
+                          evidence=list(pair.evidence), layer=pair.layer, origin=pair.origin,
+                          weeks_since_stop=weeks, position=position, explanation=explanation)
+        if len(pair.placed) < _GAPS_PER_PAIR:  # frozen, so shared between assessments
+            pair.placed[key] = washout
+    return washout
 
 
 def _bound(value: Duration | dict[str, Duration] | str | None, context: _Context,

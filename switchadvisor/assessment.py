@@ -2,15 +2,22 @@
 
 Field order here is the key order of the JSON output. Changing a field's meaning or removing
 one bumps ``SCHEMA_VERSION``'s major number; adding one bumps the minor number.
+
+Plain frozen dataclasses: building one never validates (the engine builds them from validated
+rule-base data), and this module does not import pydantic. JSON is written by ``jsonout`` with
+the standard ``json`` module; reading JSON back (``Assessment.from_json``) and the JSON Schemas
+(``switchadvisor.schemas``) go through ``pydantic.TypeAdapter``, imported only there. A field's
+description and JSON name (``from_`` → ``"from"``) are in its ``metadata``.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from switchadvisor import jsonout
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
 
 SCHEMA_VERSION = "2.0"
@@ -20,9 +27,44 @@ figures with `measure` and `statistic`, and an evidence `year` that may be null 
 InputValue = str | bool | int | float
 """A raw input value as received (a CLI string, or a JSON scalar in a batch record)."""
 
+_CONFIG = {"extra": "forbid"}
+"""pydantic's configuration of every output dataclass (read when validating JSON back)."""
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+def _doc(description: str, alias: str | None = None) -> dict[str, str]:
+    """Field metadata pydantic reads: the description and, if any, the JSON name."""
+    return {"description": description} if alias is None else {
+        "alias": alias, "description": description}
+
+
+_FROM = {"alias": "from"}
+
+
+class _Record:
+    """Value semantics (equality, hash, repr over the fields) for the output dataclasses.
+
+    Written once here, not generated per class (``dataclass(eq=False, repr=False)``): on
+    Python 3.11 each generated method is compiled at import, which start-up pays for. Where
+    the committed JSON Schema has no description for a class, its docstring starts with
+    "ClassName(", which pydantic leaves out of the schema (as the signature ``dataclass``
+    would otherwise compute for it, at a cost).
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        values = jsonout.field_values(self.__class__)
+        return values(self) == values(other)
+
+    def __hash__(self) -> int:
+        return hash(jsonout.field_values(self.__class__)(self))
+
+    def __repr__(self) -> str:
+        cls = self.__class__
+        pairs = zip(jsonout.field_names(cls), jsonout.field_values(cls)(self), strict=True)
+        return f"{cls.__qualname__}({', '.join(f'{name}={value!r}' for name, value in pairs)})"
 
 
 class WashoutPosition(str, enum.Enum):
@@ -36,47 +78,75 @@ STALE_WARNING = ("the rule base was last reviewed more than 12 months before the
                  "date: labels and evidence may have changed since; check the current labels.")
 
 
-class RuleBaseInfo(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RuleBaseInfo(_Record):
+    """RuleBaseInfo(…): the rule base an assessment was made with."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     version: str
     reviewed: str
-    sha256: str = Field(description="sha256 over the rule base's files (paths and bytes).")
-    stale: bool = Field(
-        False, description="The review date is more than 12 months before the assessment date.")
+    sha256: str = field(metadata=_doc("sha256 over the rule base's files (paths and bytes)."))
+    stale: bool = field(default=False, metadata=_doc(
+        "The review date is more than 12 months before the assessment date."))
 
 
-class DrugRef(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class DrugRef(_Record):
+    """DrugRef(…): one drug of the switch, with the name it was given as."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     name: str
-    drug_class: str = Field(description="Mechanism class id.")
+    drug_class: str = field(metadata=_doc("Mechanism class id."))
     class_name: str
-    input: str = Field(description="The name as given.")
+    input: str = field(metadata=_doc("The name as given."))
     matched_as: Literal["generic", "brand", "alias"]
     off_label: bool = False
 
 
-class FactReading(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class FactReading(_Record):
+    """FactReading(…): one fact as read: its value, unit and how the input was understood."""
+
+    __pydantic_config__ = _CONFIG
+
     name: str
     value: float | str | bool
     unit: str
-    read_as: str = Field(description="How the value was read, e.g. '600 cells/µL = 0.60 ×10⁹/L'.")
+    read_as: str = field(metadata=_doc(
+        "How the value was read, e.g. '600 cells/µL = 0.60 ×10⁹/L'."))
     source: Literal["given", "default"]
 
 
-class Bound(_Out):
-    weeks: float | None = Field(description="None when no verified upper bound exists.")
-    text: str = Field(description="As written in the evidence ('2 months', 'up to 2 months'), "
-                      "or a sentence saying which upper bound is missing.")
-    source: str | None = Field(
-        None, description="The drug figure it comes from, e.g. \"Fingolimod's presence in "
-        "the body after stopping\"; None for a fixed duration.")
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Bound(_Record):
+    """Bound(…): one end of a washout window."""
+
+    __pydantic_config__ = _CONFIG
+
+    weeks: float | None = field(metadata=_doc("None when no verified upper bound exists."))
+    text: str = field(metadata=_doc(
+        "As written in the evidence ('2 months', 'up to 2 months'), or a sentence saying "
+        "which upper bound is missing."))
+    source: str | None = field(default=None, metadata=_doc(
+        "The drug figure it comes from, e.g. \"Fingolimod's presence in the body after "
+        "stopping\"; None for a fixed duration."))
 
 
-class Washout(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Washout(_Record):
+    """Washout(…): the washout window of the switch and where the gap given falls in it."""
+
+    __pydantic_config__ = _CONFIG
+
     min: Bound | None
     max: Bound | None
-    window: str = Field(description="The window in its source's unit with weeks beside, e.g. "
-                        "'1–2 months (4.3–8.7 weeks)'.")
+    window: str = field(metadata=_doc(
+        "The window in its source's unit with weeks beside, e.g. '1–2 months (4.3–8.7 "
+        "weeks)'."))
     basis: str
     evidence: list[str]
     layer: Layer
@@ -86,40 +156,62 @@ class Washout(_Out):
     explanation: str
 
 
-class TraceStep(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class TraceStep(_Record):
+    """TraceStep(…): one step of a condition's evaluation, in words, with its result."""
+
+    __pydantic_config__ = _CONFIG
+
     text: str
     result: bool | None
 
 
-class FiredFinding(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class FiredFinding(_Record):
+    """FiredFinding(…): a finding whose condition held (or that always applies)."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     severity: Severity
     title: str
     message: str
     layer: Layer
     origin: str
-    condition: str | None = Field(description="The `when` condition; None = always applies.")
+    condition: str | None = field(metadata=_doc(
+        "The `when` condition; None = always applies."))
     trace: list[TraceStep]
     evidence: list[str]
     counter_evidence: list[str]
 
 
-class NotEvaluated(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NotEvaluated(_Record):
+    """NotEvaluated(…): a finding that could not be decided for want of facts or figures."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
-    severity: Severity = Field(description="The severity it would have if it fired.")
+    severity: Severity = field(metadata=_doc("The severity it would have if it fired."))
     title: str
     layer: Layer
     origin: str
     condition: str
-    needs: list[str] = Field(description="Facts that were not given.")
-    options: list[str] = Field(description="CLI options that would supply them.")
-    decides: str = Field(description="What would make it fire, from the condition itself.")
+    needs: list[str] = field(metadata=_doc("Facts that were not given."))
+    options: list[str] = field(metadata=_doc("CLI options that would supply them."))
+    decides: str = field(metadata=_doc(
+        "What would make it fire, from the condition itself."))
     trace: list[TraceStep]
     evidence: list[str]
     counter_evidence: list[str]
 
 
-class NotFired(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NotFired(_Record):
+    """NotFired(…): a finding whose condition did not hold."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     severity: Severity
     title: str
@@ -129,14 +221,24 @@ class NotFired(_Out):
     trace: list[TraceStep]
 
 
-class Superseded(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Superseded(_Record):
+    """Superseded(…): a general finding replaced by a more specific one."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     title: str
     layer: Layer
     by: str
 
 
-class Alternative(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Alternative(_Record):
+    """Alternative(…): another drug or class to consider, and why."""
+
+    __pydantic_config__ = _CONFIG
+
     to: str
     name: str
     reason: str
@@ -149,78 +251,95 @@ FigureMeasure = Literal["drug-present", "lymphocytes-lln", "b-cells-repleted", "
 FigureStatistic = Literal["upper-bound", "median", "mean", "share-by-time", "range", "typical"]
 
 
-class Figure(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Figure(_Record):
     """One figure of the stopping drug; a drug may have several with the same name. A figure
     the rule base does not have is absent (renderers say "no verified figure")."""
 
-    name: str = Field(description="Figure id, e.g. 'lymphocyte_recovery'.")
-    drug: str = Field(description="Drug id.")
-    measure: FigureMeasure = Field(description="What the figure measures.")
-    statistic: FigureStatistic = Field(description="What kind of number it is.")
-    weeks: float | None = Field(
-        description="In weeks: the value (upper-bound, median, mean, typical), the time point "
-        "(share-by-time) or the upper end (range).")
-    low_weeks: float | None = Field(None, description="Lower end of a range, else None.")
-    share: float | None = Field(None, description="Percent of patients (share-by-time only).")
-    text: str = Field(description="Keeps the statistic: 'median 72 weeks', '80% by 12 months', "
-                      "'up to 2 months'.")
+    __pydantic_config__ = _CONFIG
+
+    name: str = field(metadata=_doc("Figure id, e.g. 'lymphocyte_recovery'."))
+    drug: str = field(metadata=_doc("Drug id."))
+    measure: FigureMeasure = field(metadata=_doc("What the figure measures."))
+    statistic: FigureStatistic = field(metadata=_doc("What kind of number it is."))
+    weeks: float | None = field(metadata=_doc(
+        "In weeks: the value (upper-bound, median, mean, typical), the time point "
+        "(share-by-time) or the upper end (range)."))
+    low_weeks: float | None = field(default=None, metadata=_doc(
+        "Lower end of a range, else None."))
+    share: float | None = field(default=None, metadata=_doc(
+        "Percent of patients (share-by-time only)."))
+    text: str = field(metadata=_doc(
+        "Keeps the statistic: 'median 72 weeks', '80% by 12 months', 'up to 2 months'."))
     evidence: list[str]
     note: str | None = None
 
 
-class EvidenceOut(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class EvidenceOut(_Record):
+    """EvidenceOut(…): one source cited, with the findings citing it for and against."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
     kind: EvidenceKind
     authors: str
     title: str
     source: str
-    year: int | None = Field(description="None for an undated label revision.")
+    year: int | None = field(metadata=_doc("None for an undated label revision."))
     doi: str | None
     pmid: str | None
     url: str | None
     section: str | None
-    holder: str | None = Field(None, description="Label holder, for labels.")
-    version: str | None = Field(
-        None, description="Label version or revision date of the text read, for labels.")
+    holder: str | None = field(default=None, metadata=_doc("Label holder, for labels."))
+    version: str | None = field(default=None, metadata=_doc(
+        "Label version or revision date of the text read, for labels."))
     n: int | None
     n_note: str | None
     finding: str
-    cited_for: list[str] = Field(description="Finding or washout ids citing it in support.")
-    cited_against: list[str] = Field(description="Finding ids it argues against.")
+    cited_for: list[str] = field(metadata=_doc(
+        "Finding or washout ids citing it in support."))
+    cited_against: list[str] = field(metadata=_doc("Finding ids it argues against."))
 
 
-class SwitchInfo(_Out):
-    from_: DrugRef = Field(alias="from", serialization_alias="from")
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SwitchInfo(_Record):
+    """SwitchInfo(…): the two drugs and the pathways composed for the switch."""
+
+    __pydantic_config__ = _CONFIG
+
+    from_: DrugRef = field(metadata=_FROM)
     to: DrugRef
-    pathways: list[str] = Field(description="Pathways composed: 'fingolimod→alemtuzumab', …")
+    pathways: list[str] = field(metadata=_doc(
+        "Pathways composed: 'fingolimod→alemtuzumab', …"))
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Assessment(_Record):
+    """Assessment(…): everything switchadvisor concluded about one switch, and why."""
 
-class Assessment(_Out):
-    """Everything switchadvisor concluded about one switch, and why."""
+    __pydantic_config__ = _CONFIG
 
     schema_version: str = SCHEMA_VERSION
-    detail: Literal["full"] = Field(
-        "full", description="'full': the whole assessment ('summary' records are a Summary).")
-    id: str | int | None = Field(
-        None, description="The batch record's `id`, echoed back; null when none was given.")
+    detail: Literal["full"] = field(default="full", metadata=_doc(
+        "'full': the whole assessment ('summary' records are a Summary)."))
+    id: str | int | None = field(default=None, metadata=_doc(
+        "The batch record's `id`, echoed back; null when none was given."))
     tool_version: str
     rulebase: RuleBaseInfo
-    input: dict[str, InputValue] = Field(
-        default_factory=dict,
-        description="The input as received: `from`, `to` and each fact given, by fact name, "
-        "with its raw value (e.g. \"600/uL\"); `facts` shows how each was read.")
+    input: dict[str, InputValue] = field(default_factory=dict, metadata=_doc(
+        "The input as received: `from`, `to` and each fact given, by fact name, with its raw "
+        "value (e.g. \"600/uL\"); `facts` shows how each was read."))
     switch: SwitchInfo
-    summary: list[str] = Field(description="Pathway summaries, most specific first.")
+    summary: list[str] = field(metadata=_doc("Pathway summaries, most specific first."))
     facts: list[FactReading]
-    verdict: Severity = Field(description="Highest severity among fired findings.")
-    worst_possible: Severity = Field(
-        description="Highest severity still possible given the facts not given."
-    )
+    verdict: Severity = field(metadata=_doc("Highest severity among fired findings."))
+    worst_possible: Severity = field(metadata=_doc(
+        "Highest severity still possible given the facts not given."))
     washout: Washout | None
-    figures: list[Figure] = Field(description="The stopping drug's figures after stopping, "
-                                  "each with what it measures and its statistic.")
+    figures: list[Figure] = field(metadata=_doc(
+        "The stopping drug's figures after stopping, each with what it measures and its "
+        "statistic."))
     findings: list[FiredFinding]
     not_evaluated: list[NotEvaluated]
     not_fired: list[NotFired]
@@ -239,91 +358,178 @@ class Assessment(_Out):
 
     def to_json(self) -> str:
         """Canonical JSON: contract key order, two-space indent, trailing newline."""
-        return self.model_dump_json(indent=2, by_alias=True) + "\n"
+        return jsonout.indented(self) + "\n"
+
+    def to_json_line(self) -> str:
+        """The same JSON on one compact line (no trailing newline), as ``batch`` writes it."""
+        return jsonout.compact(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as Python data (JSON names, enums as their values)."""
+        return jsonout.to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Assessment:
+        """Read (and validate) an assessment written by ``to_json``; pydantic's
+        ``ValidationError`` (a ValueError) if it is not one."""
+        return jsonout.validate_json(cls, text)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Assessment:
+        """Validate JSON data (as ``json.loads`` returns it) into an Assessment."""
+        return jsonout.validate_data(cls, data)
 
 
 # --------------------------------------------------------------------- the summary record
 
 
-class SummaryWashout(_Out):
-    window: str = Field(description="The window in words, as in the full record.")
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryWashout(_Record):
+    """SummaryWashout(…): the washout window in a summary record."""
+
+    __pydantic_config__ = _CONFIG
+
+    window: str = field(metadata=_doc("The window in words, as in the full record."))
     position: WashoutPosition
     weeks_since_stop: float | None
 
 
-class SummaryFinding(_Out):
-    id: str = Field(description="Finding id; resolve it in the rule base named by `rulebase`.")
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryFinding(_Record):
+    """SummaryFinding(…): a fired finding in a summary record."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str = field(metadata=_doc(
+        "Finding id; resolve it in the rule base named by `rulebase`."))
     severity: Severity
     title: str
-    evidence: list[str] = Field(description="Evidence ids cited in support.")
+    evidence: list[str] = field(metadata=_doc("Evidence ids cited in support."))
 
 
-class SummaryNotEvaluated(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SummaryNotEvaluated(_Record):
+    """SummaryNotEvaluated(…): a finding not evaluated, in a summary record."""
+
+    __pydantic_config__ = _CONFIG
+
     id: str
-    severity: Severity = Field(description="The severity it would have if it fired.")
+    severity: Severity = field(metadata=_doc("The severity it would have if it fired."))
     title: str
-    needs: list[str] = Field(description="Facts that were not given.")
-    options: list[str] = Field(description="CLI options (batch keys) that would supply them.")
+    needs: list[str] = field(metadata=_doc("Facts that were not given."))
+    options: list[str] = field(metadata=_doc(
+        "CLI options (batch keys) that would supply them."))
     evidence: list[str]
 
 
-class SwitchIds(_Out):
-    from_: str = Field(alias="from", serialization_alias="from",
-                       description="Drug id being stopped.")
-    to: str = Field(description="Drug id being started.")
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SwitchIds(_Record):
+    """SwitchIds(…): the two drug ids of a summary record."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    __pydantic_config__ = _CONFIG
+
+    from_: str = field(metadata=_doc("Drug id being stopped.", alias="from"))
+    to: str = field(metadata=_doc("Drug id being started."))
 
 
-class Summary(_Out):
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Summary(_Record):
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
     Finding and evidence ids resolve against the rule base named (id, version, sha256) in
     `rulebase`; `--detail full` carries the findings' text and the evidence entries.
     """
 
+    __pydantic_config__ = _CONFIG
+
     schema_version: str = SCHEMA_VERSION
     detail: Literal["summary"] = "summary"
-    id: str | int | None = Field(
-        None, description="The batch record's `id`, echoed back; null when none was given.")
+    id: str | int | None = field(default=None, metadata=_doc(
+        "The batch record's `id`, echoed back; null when none was given."))
     tool_version: str
     rulebase: RuleBaseInfo
-    input: dict[str, InputValue] = Field(description="The input as received.")
+    input: dict[str, InputValue] = field(metadata=_doc("The input as received."))
     switch: SwitchIds
-    verdict: Severity = Field(description="Highest severity among fired findings.")
-    worst_possible: Severity = Field(
-        description="Highest severity still possible given the facts not given.")
+    verdict: Severity = field(metadata=_doc("Highest severity among fired findings."))
+    worst_possible: Severity = field(metadata=_doc(
+        "Highest severity still possible given the facts not given."))
     washout: SummaryWashout | None
-    facts: list[FactReading] = Field(description="The facts as read (interpreted).")
-    findings: list[SummaryFinding] = Field(description="Fired findings, most severe first.")
-    not_evaluated: list[SummaryNotEvaluated] = Field(
-        description="Findings that could not be evaluated for want of facts.")
+    facts: list[FactReading] = field(metadata=_doc("The facts as read (interpreted)."))
+    findings: list[SummaryFinding] = field(metadata=_doc(
+        "Fired findings, most severe first."))
+    not_evaluated: list[SummaryNotEvaluated] = field(metadata=_doc(
+        "Findings that could not be evaluated for want of facts."))
 
     def to_json(self) -> str:
         """One compact line (no trailing newline), contract key order."""
-        return self.model_dump_json(by_alias=True)
+        return jsonout.compact(self)
+
+    def to_json_line(self) -> str:
+        """The same as ``to_json`` (for symmetry with ``Assessment``)."""
+        return jsonout.compact(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as Python data (JSON names, enums as their values)."""
+        return jsonout.to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Summary:
+        """Read (and validate) a summary record written by ``to_json``."""
+        return jsonout.validate_json(cls, text)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Summary:
+        """Validate JSON data into a Summary."""
+        return jsonout.validate_data(cls, data)
 
 
 def summarize(assessment: Assessment) -> Summary:
     """The Summary record of a full Assessment."""
     washout = assessment.washout
+    from_, to = assessment.switch.from_.id, assessment.switch.to.id
     return Summary(
         schema_version=assessment.schema_version,
         id=assessment.id,
         tool_version=assessment.tool_version,
         rulebase=assessment.rulebase,
         input=assessment.input,
-        switch=SwitchIds(from_=assessment.switch.from_.id, to=assessment.switch.to.id),
+        switch=_shared((SwitchIds, from_, to), lambda: SwitchIds(from_=from_, to=to)),
         verdict=assessment.verdict,
         worst_possible=assessment.worst_possible,
         washout=None if washout is None else SummaryWashout(
             window=washout.window, position=washout.position,
             weeks_since_stop=washout.weeks_since_stop),
         facts=assessment.facts,
-        findings=[SummaryFinding(id=item.id, severity=item.severity, title=item.title,
-                                 evidence=item.evidence) for item in assessment.findings],
-        not_evaluated=[SummaryNotEvaluated(id=item.id, severity=item.severity, title=item.title,
-                                           needs=item.needs, options=item.options,
-                                           evidence=item.evidence)
-                       for item in assessment.not_evaluated],
+        findings=[_summary_finding(item) for item in assessment.findings],
+        not_evaluated=[_summary_not_evaluated(item) for item in assessment.not_evaluated],
     )
+
+
+def _summary_finding(item: FiredFinding) -> SummaryFinding:
+    key = (SummaryFinding, item.id, item.severity, item.title, tuple(item.evidence))
+    return _shared(key, lambda: SummaryFinding(
+        id=item.id, severity=item.severity, title=item.title, evidence=item.evidence))
+
+
+def _summary_not_evaluated(item: NotEvaluated) -> SummaryNotEvaluated:
+    key = (SummaryNotEvaluated, item.id, item.severity, item.title, tuple(item.needs),
+           tuple(item.options), tuple(item.evidence))
+    return _shared(key, lambda: SummaryNotEvaluated(
+        id=item.id, severity=item.severity, title=item.title, needs=item.needs,
+        options=item.options, evidence=item.evidence))
+
+
+_T = TypeVar("_T")
+_PARTS: dict[tuple[object, ...], Any] = {}
+_PARTS_SIZE = 10_000
+"""Summary parts kept by their content (frozen, so shared and written to JSON once): a finding
+gives the same part in every record that carries it. Bounded, so memory stays flat."""
+
+
+def _shared(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    part: _T | None = _PARTS.get(key)
+    if part is None:
+        part = build()
+        if len(_PARTS) < _PARTS_SIZE:
+            _PARTS[key] = part
+    return part

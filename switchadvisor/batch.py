@@ -89,7 +89,7 @@ class BatchResult:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _dumps = _ENCODER.encode
-"""One compact JSON line: UTF-8 text kept, no spaces (as ``model_dump_json`` writes)."""
+"""One compact JSON line: UTF-8 text kept, no spaces (as ``jsonout.compact`` writes)."""
 
 
 def error_record(line: int, record_id: object, error: InputError) -> BatchResult:
@@ -196,12 +196,12 @@ class BatchAssessor:
         on = received.get("on")
         assessed_on = parse_date(on, option="on") if isinstance(on, str) and on else self.today
         assessment = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
-                            received=received).model_copy(update={"id": record_id})
+                            received=received, record_id=record_id)
         if self.format is RecordFormat.CDS_HOOKS:
             return self._cds_hooks(assessment, line, record_id)
         output = summarize(assessment) if self.detail is Detail.SUMMARY else assessment
-        data = output.model_dump(mode="json", by_alias=True) if self.as_data else None
-        return BatchResult(line, data, output.model_dump_json(by_alias=True),
+        data = output.to_dict() if self.as_data else None
+        return BatchResult(line, data, output.to_json_line(),
                            assessment.verdict.value, assessment.worst_possible.value)
 
     def _cds_hooks(self, assessment: Assessment, line: int, record_id: object) -> BatchResult:

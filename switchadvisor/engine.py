@@ -7,6 +7,7 @@ drug's after-stopping rules, the starting drug's before-starting requirements.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import weakref
@@ -205,6 +206,7 @@ def assess(
     assessed_on: dt.date | None = None,
     *,
     received: Mapping[str, InputValue] | None = None,
+    record_id: object = None,
     **fact_values: object,
 ) -> Assessment:
     """Evaluate every rule that applies to a switch.
@@ -217,8 +219,11 @@ def assess(
     without it the rule base is not called stale (the engine never reads the clock).
     ``received`` is the input as received, recorded as ``Assessment.input``; by default it
     is the names and raw facts given here (or, for a Facts object, each given fact's value
-    as read).
+    as read). ``record_id`` is echoed back as ``Assessment.id`` (a batch record's id).
     """
+    if record_id is not None and (isinstance(record_id, bool)
+                                  or not isinstance(record_id, str | int)):
+        raise InputError("a record id is a string or an integer", option="id")
     if received is None:
         received = received_input(switch, to, facts, fact_values)
     if isinstance(switch, str):
@@ -246,9 +251,8 @@ def assess(
     # Several specific findings can replace one general finding (e.g. two gap bands): name the
     # one that fired, if any, rather than one that did not apply to these facts.
     fired_ids = {item.id for item in fired}
-    superseded = [item.model_copy(update={"by": next(
-        (by for by in pair.superseding[item.id] if by in fired_ids), item.by)})
-        for item in pair.superseded]
+    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
+                  for item in pair.superseded]
 
     # Most severe first; within a level, the layer order (specific before general) stays.
     fired.sort(key=lambda item: -item.severity.rank)
@@ -256,33 +260,26 @@ def assess(
     verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
     worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
     washout = _washout(pair.washout, context)
-    alternatives = list(pair.alternatives)
-    figures = list(pair.figures)
-
-    evidence_ids = _cited(fired, not_evaluated, washout, alternatives, figures)
+    caches = _caches(rulebase)
     return Assessment(
+        id=record_id,
         tool_version=__version__,
-        rulebase=RuleBaseInfo(id=rulebase.meta.id, version=rulebase.meta.version,
-                              reviewed=rulebase.meta.reviewed.isoformat(),
-                              sha256=rulebase.sha256,
-                              stale=rulebase_stale(rulebase.meta.reviewed, assessed_on)),
+        rulebase=_rulebase_info(rulebase, caches,
+                                rulebase_stale(rulebase.meta.reviewed, assessed_on)),
         input=dict(received),
-        switch=SwitchInfo(
-            from_=_drug_ref(rulebase, switch.from_), to=_drug_ref(rulebase, switch.to),
-            pathways=list(pair.pathway_names),
-        ),
+        switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
-        facts=_readings(facts),
+        facts=_readings(facts, caches),
         verdict=verdict,
         worst_possible=worst,
         washout=washout,
-        figures=figures,
+        figures=list(pair.figures),
         findings=fired,
         not_evaluated=not_evaluated,
         not_fired=not_fired,
         superseded=superseded,
-        alternatives=alternatives,
-        evidence=_evidence(rulebase, evidence_ids, fired, not_evaluated, washout),
+        alternatives=list(pair.alternatives),
+        evidence=_pair_evidence(rulebase, pair, fired, not_evaluated),
         disclaimer=pair.disclaimer,
     )
 
@@ -300,7 +297,7 @@ class _Common(TypedDict):
     origin: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _PairRule:
     """One rule of a switch, with what does not depend on the facts worked out once."""
 
@@ -312,9 +309,11 @@ class _PairRule:
     """The message filled in for this pair (None when a figure is missing)."""
     condition: str | None
     """The condition rendered (None = always applies)."""
+    fixed: FiredFinding | NotEvaluated | None = None
+    """Without a condition, the outcome is the same for every assessment: built once."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _PairWashout:
     """The washout window of a switch without the gap: bounds, wording and provenance."""
 
@@ -326,9 +325,14 @@ class _PairWashout:
     layer: Layer
     origin: str
     notes: tuple[str, ...]
+    placed: dict[tuple[type, float | None], Washout] = field(default_factory=dict)
+    """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
 
 
-@dataclass(frozen=True)
+_GAPS_PER_PAIR = 1024
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
 class _Pair:
     """Everything about a switch that depends only on its two drugs, not on the facts."""
 
@@ -342,9 +346,12 @@ class _Pair:
     alternatives: tuple[Alternative, ...]
     figures: tuple[Figure, ...]
     disclaimer: str
+    evidence: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[EvidenceOut, ...]] = field(
+        default_factory=dict, compare=False)
+    """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Caches:
     """The engine's caches for one RuleBase object (in its ``cache``)."""
 
@@ -355,6 +362,14 @@ class _Caches:
     cited: dict[tuple[str, tuple[str, ...], tuple[str, ...]], EvidenceOut] = field(
         default_factory=dict)
     """Evidence entries with their citing findings (bounded by ``_EVIDENCE_CACHE_SIZE``)."""
+    rulebase_info: dict[bool, RuleBaseInfo] = field(default_factory=dict)
+    """The rule base's output record, stale or not."""
+    switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
+        default_factory=dict)
+    """Each switch's output record, by the drugs and the names as given (bounded)."""
+    readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
+        default_factory=dict)
+    """Each fact reading met, by fact, value, how it was written, default (bounded)."""
 
 
 def _caches(rulebase: RuleBase) -> _Caches:
@@ -401,14 +416,20 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
                                          by=superseding[finding.id][0]))
             continue
         missing = tuple(context.missing_templates(finding.message))
-        kept.append(_PairRule(
+        pair_rule = _PairRule(
             rule=rule,
             common=_Common(id=finding.id, severity=finding.severity, title=finding.title,
                            layer=rule.layer, origin=rule.origin),
             missing=missing,
             message=None if missing else context.message(finding.message),
             condition=render(rule.condition.root) if rule.condition is not None else None,
-        ))
+        )
+        if rule.condition is None:
+            always: list[FiredFinding] = []
+            pending: list[NotEvaluated] = []
+            _evaluate_rule(pair_rule, context, always, pending, [])
+            pair_rule = dataclasses.replace(pair_rule, fixed=always[0] if always else pending[0])
+        kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
     return _Pair(
         rules=tuple(kept),
@@ -441,14 +462,25 @@ def received_input(switch: Switch | str, to: str | None, facts: object,
         if to is not None:
             record["to"] = to
     if isinstance(facts, Facts):
+        # fields set explicitly (a pydantic Facts knows them; otherwise: not None or default)
+        explicit = getattr(facts, "model_fields_set", None)
         given = {name: facts.value(name) for name in PATIENT_FACTS
-                 if name in facts.read_as or name in facts.model_fields_set}
+                 if name in facts.read_as or (
+                     name in explicit if explicit is not None
+                     else facts.value(name) is not None and not facts.is_default(name))}
     else:
         given = {**(facts or {}), **fact_values}  # type: ignore[dict-item]
     for name, value in given.items():
         if isinstance(value, str | bool | int | float):
             record[name] = value
     return record
+
+
+def _superseded_by(item: Superseded, superseding: Sequence[str],
+                   fired_ids: set[str]) -> Superseded:
+    """The superseded entry naming the superseding finding that fired, if any."""
+    by = next((by for by in superseding if by in fired_ids), item.by)
+    return item if by == item.by else dataclasses.replace(item, by=by)
 
 
 def _rank(severity: Severity) -> int:
@@ -480,9 +512,15 @@ def _pathway_name(pathway: PathwayRules) -> str:
 
 def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
                    not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
-    # Output models are built with ``model_construct``: every value here is already of the
-    # field's type (validated rule-base data, strings, enums), so validating again would
-    # only cost time; ``Assessment`` itself is still validated.
+    # Output dataclasses are built without validation: every value here is already of the
+    # field's type (validated rule-base data, strings, enums).
+    fixed = pair_rule.fixed
+    if fixed is not None:
+        if isinstance(fixed, FiredFinding):
+            fired.append(fixed)
+        else:
+            not_evaluated.append(fixed)
+        return
     rule = pair_rule.rule
     finding = rule.finding
     common = pair_rule.common
@@ -495,13 +533,13 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
                       if rule.condition is not None else None)
         if evaluation is None or evaluation.result is True:
             reasons = [context.missing_figure(name) for name in missing]
-            not_evaluated.append(NotEvaluated.model_construct(
+            not_evaluated.append(NotEvaluated(
                 **common,
                 condition=pair_rule.condition if pair_rule.condition is not None
                 else "always",
                 needs=list(missing), options=[f"none: {reason}" for reason in reasons],
                 decides=f"needs a verified figure: {'; '.join(reasons)}",
-                trace=[TraceStep.model_construct(text=reason, result=None)
+                trace=[TraceStep(text=reason, result=None)
                        for reason in reasons],
                 evidence=list(finding.evidence),
                 counter_evidence=list(finding.counter_evidence)))
@@ -509,28 +547,28 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
     message = pair_rule.message
     if rule.condition is None:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding.model_construct(
+        fired.append(FiredFinding(
             **common, message=message, condition=None,
-            trace=[TraceStep.model_construct(text="always applies to this switch",
+            trace=[TraceStep(text="always applies to this switch",
                                              result=True)],
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
         return
     evaluation = evaluate(rule.condition, context.lookup, context.describe,
                           label=context.label, unknown=context.unknown)
-    trace = [TraceStep.model_construct(text=step.text, result=step.result)
+    trace = [TraceStep(text=step.text, result=step.result)
              for step in evaluation.trace]
     condition = pair_rule.condition
     assert condition is not None
     if evaluation.result is True:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding.model_construct(
+        fired.append(FiredFinding(
             **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
             counter_evidence=list(finding.counter_evidence)))
     elif evaluation.result is False:
-        not_fired.append(NotFired.model_construct(**common, condition=condition, trace=trace))
+        not_fired.append(NotFired(**common, condition=condition, trace=trace))
     else:
-        not_evaluated.append(NotEvaluated.model_construct(
+        not_evaluated.append(NotEvaluated(
             **common, condition=condition, needs=list(evaluation.missing),
             options=_options(evaluation.missing, context),
             decides=f"fires if {evaluation.decides}", trace=trace,
@@ -576,12 +614,18 @@ def _washout(pair: _PairWashout | None, context: _Context) -> Washout | None:
     if pair is None:
         return None
     weeks = context.facts.weeks_since_stop
-    position, explanation = _position(weeks, pair.low, pair.high)
-    if pair.notes:
-        explanation = f"{explanation}; {'; '.join(pair.notes)}"
-    return Washout(min=pair.low, max=pair.high, window=pair.window, basis=pair.basis,
-                   evidence=list(pair.evidence), layer=pair.layer, origin=pair.origin,
-                   weeks_since_stop=weeks, position=position, explanation=explanation)
+    key = (type(weeks), weeks)
+    washout = pair.placed.get(key)
+    if washout is None:
+        position, explanation = _position(weeks, pair.low, pair.high)
+        if pair.notes:
+            explanation = f"{explanation}; {'; '.join(pair.notes)}"
+        washout = Washout(min=pair.low, max=pair.high, window=pair.window, basis=pair.basis,
+                          evidence=list(pair.evidence), layer=pair.layer, origin=pair.origin,
+                          weeks_since_stop=weeks, position=position, explanation=explanation)
+        if len(pair.placed) < _GAPS_PER_PAIR:  # frozen, so shared between assessments
+            pair.placed[key] = washout
+    return washout
 
 
 def _bound(value: Duration | dict[str, Duration] | str | None, context: _Context,
@@ -689,25 +733,40 @@ def _figures(drug: Drug) -> list[Figure]:
 
 
 
-def _cited(fired: Iterable[FiredFinding], not_evaluated: Iterable[NotEvaluated],
-           washout: Washout | None, alternatives: Iterable[Alternative],
-           figures: Iterable[Figure]) -> list[str]:
+def _pair_evidence(rulebase: RuleBase, pair: _Pair, fired: Sequence[FiredFinding],
+                   not_evaluated: Sequence[NotEvaluated]) -> list[EvidenceOut]:
+    """The evidence list of an assessment: it depends only on the pair and on which findings
+    fired or were not evaluated, so it is worked out once per such outcome."""
+    key = (tuple(item.id for item in fired), tuple(item.id for item in not_evaluated))
+    entries = pair.evidence.get(key)
+    if entries is None:
+        entries = _evidence(rulebase, pair, fired, not_evaluated)
+        if len(pair.evidence) < _OUTCOMES_PER_PAIR:
+            pair.evidence[key] = entries
+    return list(entries)
+
+
+_OUTCOMES_PER_PAIR = 256
+"""Evidence lists kept per pair (one per set of findings fired / not evaluated): bounded."""
+
+
+def _cited(pair: _Pair, fired: Iterable[FiredFinding],
+           not_evaluated: Iterable[NotEvaluated]) -> list[str]:
     ordered: dict[str, None] = {}
     cited: list[FiredFinding | NotEvaluated] = [*fired, *not_evaluated]
     for item in cited:
         for ref in [*item.evidence, *item.counter_evidence]:
             ordered.setdefault(ref)
-    for ref in washout.evidence if washout else []:
+    for ref in pair.washout.evidence if pair.washout else []:
         ordered.setdefault(ref)
-    for group in [*(a.evidence for a in alternatives), *(f.evidence for f in figures)]:
+    for group in [*(a.evidence for a in pair.alternatives), *(f.evidence for f in pair.figures)]:
         for ref in group:
             ordered.setdefault(ref)
     return list(ordered)
 
 
-def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFinding],
-              not_evaluated: Sequence[NotEvaluated],
-              washout: Washout | None) -> list[EvidenceOut]:
+def _evidence(rulebase: RuleBase, pair: _Pair, fired: Sequence[FiredFinding],
+              not_evaluated: Sequence[NotEvaluated]) -> tuple[EvidenceOut, ...]:
     support: dict[str, list[str]] = {}
     against: dict[str, list[str]] = {}
     cited: list[FiredFinding | NotEvaluated] = [*fired, *not_evaluated]
@@ -716,12 +775,12 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
             support.setdefault(ref, []).append(item.id)
         for ref in item.counter_evidence:
             against.setdefault(ref, []).append(item.id)
-    for ref in washout.evidence if washout else []:
+    for ref in pair.washout.evidence if pair.washout else []:
         support.setdefault(ref, []).append("washout")
     caches = _caches(rulebase)
     templates, shared = caches.evidence, caches.cited
     result = []
-    for ref in ids:
+    for ref in _cited(pair, fired, not_evaluated):
         cited_for, cited_against = support.get(ref, []), against.get(ref, [])
         key = (ref, tuple(cited_for), tuple(cited_against))
         out = shared.get(key)
@@ -737,17 +796,46 @@ def _evidence(rulebase: RuleBase, ids: Sequence[str], fired: Sequence[FiredFindi
                 url=entry.url, section=entry.section, holder=entry.holder,
                 version=entry.version, n=entry.n, n_note=entry.n_note,
                 finding=" ".join(entry.finding.split()), cited_for=[], cited_against=[])
-        # a copy of the validated entry with this assessment's citations (no re-validation)
-        out = template.model_copy(update={"cited_for": cited_for,
-                                          "cited_against": cited_against})
+        out = dataclasses.replace(template, cited_for=cited_for, cited_against=cited_against)
         if len(shared) < _EVIDENCE_CACHE_SIZE:  # frozen, so shared between assessments
             shared[key] = out
         result.append(out)
-    return result
+    return tuple(result)
 
 
 _EVIDENCE_CACHE_SIZE = 20_000
 """Evidence entries kept per (entry, citing findings): bounded, so memory stays flat."""
+
+
+def _rulebase_info(rulebase: RuleBase, caches: _Caches, stale: bool) -> RuleBaseInfo:
+    info = caches.rulebase_info.get(stale)
+    if info is None:
+        meta = rulebase.meta
+        info = caches.rulebase_info[stale] = RuleBaseInfo(
+            id=meta.id, version=meta.version, reviewed=meta.reviewed.isoformat(),
+            sha256=rulebase.sha256, stale=stale)
+    return info
+
+
+def _switch_info(rulebase: RuleBase, caches: _Caches, pair: _Pair,
+                 switch: Switch) -> SwitchInfo:
+    """The switch's output record, shared by every assessment of the same names as given."""
+    from_, to = switch.from_, switch.to
+    own = (rulebase.drugs.get(from_.drug.id) is from_.drug
+           and rulebase.drugs.get(to.drug.id) is to.drug)
+    key = (from_.drug.id, from_.matched, from_.matched_as, to.drug.id, to.matched,
+           to.matched_as)
+    info = caches.switches.get(key) if own else None
+    if info is None:
+        info = SwitchInfo(from_=_drug_ref(rulebase, from_), to=_drug_ref(rulebase, to),
+                          pathways=list(pair.pathway_names))
+        if own and len(caches.switches) < _SWITCH_CACHE_SIZE:
+            caches.switches[key] = info
+    return info
+
+
+_SWITCH_CACHE_SIZE = 20_000
+"""Switch records kept (by drugs and names as given): bounded, so memory stays flat."""
 
 
 def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:
@@ -760,18 +848,30 @@ def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:
                    off_label=drug.off_label)
 
 
-def _readings(facts: Facts) -> list[FactReading]:
+def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
+    """How each fact given (or defaulted) was read; a reading met before is shared."""
     readings = []
+    shared = caches.readings
     for name, spec in PATIENT_FACTS.items():
         value = facts.value(name)
         if value is None:
             continue
         default = facts.is_default(name)
-        readings.append(FactReading(
-            name=name, value=value, unit=spec.unit,
-            read_as=describe_value(name, value, facts),
-            source="default" if default else "given"))
+        key = (name, type(value), value, facts.read_as.get(name), default)
+        reading = shared.get(key)
+        if reading is None:
+            reading = FactReading(
+                name=name, value=float(value) if type(value) is int else value,
+                unit=spec.unit, read_as=describe_value(name, value, facts),
+                source="default" if default else "given")
+            if len(shared) < _READINGS_CACHE_SIZE:
+                shared[key] = reading
+        readings.append(reading)
     return readings
+
+
+_READINGS_CACHE_SIZE = 20_000
+"""Fact readings kept (by fact, value and how it was written): bounded."""
 
 
 __all__ = ["Switch", "assess", "name_index"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from switchadvisor import jsonout
 from switchadvisor.assessment import SCHEMA_VERSION, Assessment, InputValue, Summary
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -117,14 +118,21 @@ _RAW_DEF = "RawFact"
 # ------------------------------------------------------------------------------ registry
 
 
+def _output_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema of an output dataclass, as it is written (JSON names)."""
+    schema: dict[str, Any] = jsonout.type_adapter(cls).json_schema(
+        by_alias=True, mode="serialization")
+    return schema
+
+
 def assessment_schema() -> dict[str, Any]:
-    return _finish(Assessment.model_json_schema(by_alias=True, mode="serialization"),
+    return _finish(_output_schema(Assessment),
                    "assessment", "A full assessment: `check --format json` and "
                    "`batch --detail full` (one per line).")
 
 
 def summary_schema() -> dict[str, Any]:
-    return _finish(Summary.model_json_schema(by_alias=True, mode="serialization"),
+    return _finish(_output_schema(Summary),
                    "summary", "A summary record: `batch` (default) and "
                    "`check --format json --detail summary`.")
 

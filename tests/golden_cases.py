@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from helpers import MINI_RULES
@@ -18,7 +19,7 @@ def golden_outputs() -> dict[str, str]:
     assessment = assess(rulebase, Switch.resolve(rulebase, "Gilenya", "alemtuzumab"),
                         facts=parse_facts({"lymphocytes": "600/uL", "weeks_since_stop": "6"}))
     # the tool version is not part of the layout under test
-    assessment = assessment.model_copy(update={"tool_version": "0.0.0"})
+    assessment = replace(assessment, tool_version="0.0.0")
     return {
         "fingolimod-alemtuzumab.txt": render_plain(assessment, width=100),
         "fingolimod-alemtuzumab.card.txt": render_card_plain(assessment, width=100),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from switchadvisor.assessment import (
@@ -136,4 +137,4 @@ def hand_built(**update: Any) -> Assessment:
         disclaimer="Educational aid, not a prescription. It summarises labels and studies. "
         "Every decision belongs to the neurologist and the person with MS.",
     )
-    return assessment.model_copy(update=update) if update else assessment
+    return replace(assessment, **update) if update else assessment

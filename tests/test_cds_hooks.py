@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -227,8 +228,7 @@ def _entry(kind: str, ref: str, *, doi: str | None = None, pmid: str | None = No
            url: str | None = "https://example.org/x") -> EvidenceOut:
     """An evidence entry of the mini rule base, re-labelled (so new fields need no care)."""
     template = assess(load_rulebase(MINI_RULES), "fingolimod", "alemtuzumab").evidence[0]
-    return template.model_copy(update={"id": ref, "kind": EvidenceKind(kind), "doi": doi,
-                                       "pmid": pmid, "url": url})
+    return replace(template, id=ref, kind=EvidenceKind(kind), doi=doi, pmid=pmid, url=url)
 
 
 @pytest.mark.parametrize(("kinds", "expected"), [

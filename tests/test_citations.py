@@ -80,7 +80,7 @@ def test_no_banned_phrase_in_any_rendered_field_of_any_pair(
     seen: dict[str, str] = {}
     for from_id, to_id in pairs:
         assessment = assess(shipped_rulebase, Switch.resolve(shipped_rulebase, from_id, to_id))
-        for text in _strings(assessment.model_dump()):
+        for text in _strings(assessment.to_dict()):
             seen.setdefault(text, f"{from_id}→{to_id}")
     found = [f"{pair}: {match.group(0)}" for text, pair in seen.items()
              for pattern in BANNED if (match := pattern.search(text))]

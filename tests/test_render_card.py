@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from render_cases import hand_built
@@ -87,10 +88,11 @@ def test_wrapped_titles_keep_their_indent(width: int) -> None:
 def test_wrapped_header_lines_keep_an_indent(width: int) -> None:
     """The classes and "Could still be … decided by" wrap under themselves, never at the
     margin where the next heading starts."""
-    long_class = hand_built().switch.to.model_copy(update={
-        "class_name": "Sphingosine 1-phosphate (S1P) receptor modulators and more words"})
-    switch = hand_built().switch.model_copy(update={"to": long_class})
-    pending = [item.model_copy(update={"severity": Severity.CRITICAL, "options": [option]})
+    long_class = replace(
+        hand_built().switch.to,
+        class_name="Sphingosine 1-phosphate (S1P) receptor modulators and more words")
+    switch = replace(hand_built().switch, to=long_class)
+    pending = [replace(item, severity=Severity.CRITICAL, options=[option])
                for item, option in zip(hand_built().not_evaluated * 3, [
                    "--pregnancy-planned / --no-pregnancy-planned", "--weeks-since-stop",
                    "--disease-activity", "--lymphocytes", "--jcv", "--age"], strict=False)]
@@ -132,25 +134,23 @@ def test_no_facts_given_points_to_the_options_that_would_refine() -> None:
 def test_a_placed_gap_says_where_the_person_stands() -> None:
     base = hand_built()
     assert base.washout is not None
-    washout = base.washout.model_copy(update={"weeks_since_stop": 6.0,
-                                              "position": "within"})
     from switchadvisor.assessment import WashoutPosition
 
-    washout = washout.model_copy(update={"position": WashoutPosition.WITHIN})
+    washout = replace(base.washout, weeks_since_stop=6.0, position=WashoutPosition.WITHIN)
     flat = " ".join(render_card_plain(hand_built(washout=washout), 100).split())
     assert "6.0 weeks since stopping: within the window" in flat
 
 
 def test_stale_rule_base_is_flagged() -> None:
     base = hand_built()
-    stale = base.rulebase.model_copy(update={"stale": True})
+    stale = replace(base.rulebase, stale=True)
     assert "over 12 months old" in render_card_plain(hand_built(rulebase=stale), 120)
     assert "over 12 months old" not in render_card_plain(base, 120)
 
 
 def test_sources_beyond_their_lines_are_counted_not_dropped_silently() -> None:
     base = hand_built()
-    many = [base.evidence[0].model_copy(update={"id": f"source{index:02d}"})
+    many = [replace(base.evidence[0], id=f"source{index:02d}")
             for index in range(40)]
     text = render_card_plain(hand_built(evidence=many), 80)
     sources = text.split("Sources", 1)[1].split("--full", 1)[0]

@@ -149,9 +149,7 @@ def _print(renderable: RenderableType, *, width: int | None, pager: bool) -> Non
 
 
 def _drug_json(row: DrugRow) -> dict[str, Any]:
-    data = asdict(row)
-    data["figures"] = [figure.model_dump(mode="json") for figure in row.figures]
-    return data
+    return asdict(row)  # figures (dataclasses) included, as JSON data
 
 
 def figure_lines(figures: Sequence[Any]) -> list[tuple[str, str, list[str]]]:

@@ -85,9 +85,9 @@ def json_text(assessment: Assessment, *, detail: str = "full", compact: bool = F
         record: Assessment | Summary = summarize(assessment)
     else:
         record = assessment
-    if compact:
-        return record.model_dump_json(by_alias=True) + "\n"
-    return record.model_dump_json(indent=2, by_alias=True) + "\n"
+    from switchadvisor import jsonout
+
+    return (jsonout.compact(record) if compact else jsonout.indented(record)) + "\n"
 
 
 def assert_never(value: object) -> NoReturn:

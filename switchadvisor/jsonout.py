@@ -1,0 +1,242 @@
+"""JSON of the output dataclasses, written without pydantic.
+
+One small writer: a dataclass becomes an object with its fields in declaration order, each
+under its JSON name (``field(metadata={"alias": ...})``, e.g. ``from_`` → ``"from"``); enums
+are written as their values, strings with the standard ``json`` module's string encoder (UTF-8
+kept, as ``ensure_ascii=False``). The text is the same, byte for byte, as pydantic's
+``model_dump_json`` writes for the same dataclasses: ``","``/``":"`` on one line, or a
+two-space indent with ``": "``; numbers below 1e-4 spelt as pydantic spells them (``0.00001``,
+``1e-7``, where Python's ``repr`` gives ``1e-05``, ``1e-07``); a non-finite number as null.
+
+A frozen dataclass keeps its one-line text after the first write (in the instance, beside
+its fields): objects the engine shares between assessments (evidence entries, figures,
+unconditional findings, …) are written once, however many records carry them.
+
+Reading JSON back validates with a ``pydantic.TypeAdapter`` per class, imported and built on
+first use only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import math
+import operator
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_string: Callable[[str], str] = json.encoder.encode_basestring
+"""A JSON string with UTF-8 kept (the C encoder ``json.dumps(ensure_ascii=False)`` uses)."""
+
+_MEMO = "_jsonout_text"
+"""The instance attribute a frozen dataclass keeps its one-line JSON in."""
+
+
+def _number(number: float) -> str:
+    """A float as pydantic (serde) writes it: Python's ``repr`` except below 1e-4."""
+    if not math.isfinite(number):
+        return "null"
+    text = float.__repr__(number)
+    mantissa, _, exponent = text.partition("e")
+    if not exponent or not -1e-4 < number < 1e-4:
+        return text
+    power = int(exponent)
+    if power == -5:  # 1.5e-05 → 0.000015
+        sign = "-" if mantissa.startswith("-") else ""
+        digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+        return f"{sign}0.0000{digits}"
+    return f"{mantissa}e{power}"  # 1e-07 → 1e-7
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """How one dataclass is written: its fields' JSON names in order, one getter for all of
+    their values, and whether its instances keep their text (frozen, with a ``__dict__``)."""
+
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    """Each key as JSON text with its colon, for the one-line form."""
+    values: Callable[[Any], tuple[Any, ...]]
+    memo: bool
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        fields = dataclasses.fields(cls)  # TypeError if not a dataclass
+        names = tuple(item.name for item in fields)
+        keys = tuple(item.metadata.get("alias", item.name) for item in fields)
+        getter = operator.attrgetter(*names)
+        plan = _PLANS[cls] = _Plan(
+            names=names, keys=keys, prefixes=tuple(_string(key) + ":" for key in keys),
+            values=getter if len(names) > 1 else lambda value: (getter(value),),
+            memo=cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+            and "__slots__" not in cls.__dict__)
+    return plan
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order."""
+    return (_PLANS.get(cls) or _plan(cls)).names
+
+
+def field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the tuple of a dataclass instance's field values, in order."""
+    return (_PLANS.get(cls) or _plan(cls)).values
+
+
+def _write(value: Any, newline: str | None) -> str:
+    """``value`` as JSON: on one line when ``newline`` is None, else indented, ``newline``
+    being the line break and indent of the level ``value`` is at."""
+    writer = _WRITERS.get(type(value))
+    if writer is None:
+        writer = _writer(type(value))
+    return writer(value, newline)
+
+
+def _writer(kind: type) -> Callable[[Any, str | None], str]:
+    """The writer of a type met for the first time: an enum, a str subclass, a dataclass."""
+    writer: Callable[[Any, str | None], str]
+    if issubclass(kind, enum.Enum):
+        def writer(value: Any, newline: str | None) -> str:
+            return _write(value.value, newline)
+    elif issubclass(kind, str):
+        def writer(value: Any, newline: str | None) -> str:
+            return _string(value)
+    elif dataclasses.is_dataclass(kind):
+        writer = _object_writer(_plan(kind))
+    else:
+        raise TypeError(f"{kind.__name__} is not JSON serialisable")
+    _WRITERS[kind] = writer
+    return writer
+
+
+def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
+    if not value:
+        return "[]"
+    if newline is None:
+        if type(value[0]) is str:
+            try:  # a list of strings (evidence ids, options, …): encoded in one pass
+                return "[" + ",".join(map(_string, value)) + "]"
+            except TypeError:  # not all strings
+                pass
+        return "[" + ",".join([_write(item, None) for item in value]) + "]"
+    inner = newline + "  "
+    return ("[" + inner + ("," + inner).join([_write(item, inner) for item in value])
+            + newline + "]")
+
+
+def _dict(value: dict[Any, Any], newline: str | None) -> str:
+    return _members([(_string(str(key)), item) for key, item in value.items()], newline)
+
+
+def _bool(value: bool, newline: str | None) -> str:
+    return "true" if value else "false"
+
+
+_WRITERS: dict[type, Callable[[Any, str | None], str]] = {
+    str: lambda value, newline: _string(value),
+    type(None): lambda value, newline: "null",
+    bool: _bool,
+    int: lambda value, newline: int.__repr__(value),
+    float: lambda value, newline: _number(value),
+    list: _list,
+    tuple: _list,
+    dict: _dict,
+}
+"""Writers by exact type; enums, str subclasses and dataclasses are added when first met."""
+
+
+def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
+    if not members:
+        return "{}"
+    if newline is None:
+        return "{" + ",".join([f"{key}:{_write(item, None)}" for key, item in members]) + "}"
+    inner = newline + "  "
+    return ("{" + inner + ("," + inner).join([f"{key}: {_write(item, inner)}"
+                                               for key, item in members]) + newline + "}")
+
+
+def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
+    keys, prefixes, values, memo = plan.keys, plan.prefixes, plan.values, plan.memo
+
+    def write(value: Any, newline: str | None) -> str:
+        if newline is not None:
+            return _members([(_string(key), item) for key, item in
+                             zip(keys, values(value), strict=False)], newline)
+        if memo:
+            text: str | None = value.__dict__.get(_MEMO)
+            if text is not None:
+                return text
+        text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
+                               zip(prefixes, values(value), strict=False)]) + "}"
+        if memo:
+            object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
+        return text
+
+    return write
+
+
+def compact(value: object) -> str:
+    """One line: no spaces, UTF-8 kept, no trailing newline."""
+    return _write(value, None)
+
+
+def indented(value: object) -> str:
+    """Two-space indent, UTF-8 kept, no trailing newline."""
+    return _write(value, "\n")
+
+
+def to_data(value: object) -> Any:
+    """JSON data (dicts, lists, str, numbers, bools, None) equal to the JSON written:
+    dataclasses as dicts under their JSON names, enums as their values."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [to_data(item) for item in value]  # type: ignore[attr-defined]
+    if kind is dict:
+        return {key: to_data(item) for key, item in value.items()}  # type: ignore[attr-defined]
+    if isinstance(value, enum.Enum):
+        return value.value
+    plan = _plan(kind)
+    return {key: to_data(item) for key, item in zip(plan.keys, plan.values(value), strict=True)}
+
+
+# ------------------------------------------------------------------------ reading back
+
+
+_ADAPTERS: dict[type, Any] = {}
+
+
+def _adapter(cls: type) -> Any:
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+def validate_json(cls: type[T], text: str | bytes) -> T:
+    """Validate JSON text into ``cls`` (pydantic's ValidationError, a ValueError, if not)."""
+    result: T = _adapter(cls).validate_json(text)
+    return result
+
+
+def validate_data(cls: type[T], data: object) -> T:
+    """Validate JSON data (as ``json.loads`` returns it) into ``cls``."""
+    result: T = _adapter(cls).validate_python(data)
+    return result
+
+
+def type_adapter(cls: type[Any]) -> Any:
+    """The cached ``pydantic.TypeAdapter`` of ``cls`` (validation and JSON Schema)."""
+    return _adapter(cls)

@@ -13,7 +13,7 @@ description and JSON name (``from_`` → ``"from"``) are in its ``metadata``.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -486,37 +486,56 @@ class Summary(_Record):
 def summarize(assessment: Assessment) -> Summary:
     """The Summary record of a full Assessment."""
     washout = assessment.washout
-    from_, to = assessment.switch.from_.id, assessment.switch.to.id
     return Summary(
         schema_version=assessment.schema_version,
         id=assessment.id,
         tool_version=assessment.tool_version,
         rulebase=assessment.rulebase,
         input=assessment.input,
-        switch=_shared((SwitchIds, from_, to), lambda: SwitchIds(from_=from_, to=to)),
+        switch=switch_ids(assessment.switch.from_.id, assessment.switch.to.id),
         verdict=assessment.verdict,
         worst_possible=assessment.worst_possible,
-        washout=None if washout is None else SummaryWashout(
-            window=washout.window, position=washout.position,
-            weeks_since_stop=washout.weeks_since_stop),
+        washout=None if washout is None else summary_washout(
+            washout.window, washout.position, washout.weeks_since_stop),
         facts=assessment.facts,
-        findings=[_summary_finding(item) for item in assessment.findings],
-        not_evaluated=[_summary_not_evaluated(item) for item in assessment.not_evaluated],
+        findings=[summary_finding(item.id, item.severity, item.title, item.evidence)
+                  for item in assessment.findings],
+        not_evaluated=[summary_not_evaluated(item.id, item.severity, item.title, item.needs,
+                                             item.options, item.evidence)
+                       for item in assessment.not_evaluated],
     )
 
 
-def _summary_finding(item: FiredFinding) -> SummaryFinding:
-    key = (SummaryFinding, item.id, item.severity, item.title, tuple(item.evidence))
+# The parts of a Summary, shared by ``summarize`` and the engine's summary path (which builds
+# the same record without the full assessment), so both give the very same objects.
+
+
+def switch_ids(from_: str, to: str) -> SwitchIds:
+    return _shared((SwitchIds, from_, to), lambda: SwitchIds(from_=from_, to=to))
+
+
+def summary_washout(window: str, position: WashoutPosition,
+                    weeks_since_stop: float | None) -> SummaryWashout:
+    key = (SummaryWashout, window, position, type(weeks_since_stop), weeks_since_stop)
+    return _shared(key, lambda: SummaryWashout(window=window, position=position,
+                                               weeks_since_stop=weeks_since_stop))
+
+
+def summary_finding(id: str, severity: Severity, title: str,
+                    evidence: Sequence[str]) -> SummaryFinding:
+    key = (SummaryFinding, id, severity, title, tuple(evidence))
     return _shared(key, lambda: SummaryFinding(
-        id=item.id, severity=item.severity, title=item.title, evidence=item.evidence))
+        id=id, severity=severity, title=title, evidence=list(evidence)))
 
 
-def _summary_not_evaluated(item: NotEvaluated) -> SummaryNotEvaluated:
-    key = (SummaryNotEvaluated, item.id, item.severity, item.title, tuple(item.needs),
-           tuple(item.options), tuple(item.evidence))
+def summary_not_evaluated(id: str, severity: Severity, title: str,
+                          needs: Sequence[str], options: Sequence[str],
+                          evidence: Sequence[str]) -> SummaryNotEvaluated:
+    key = (SummaryNotEvaluated, id, severity, title, tuple(needs), tuple(options),
+           tuple(evidence))
     return _shared(key, lambda: SummaryNotEvaluated(
-        id=item.id, severity=item.severity, title=item.title, needs=item.needs,
-        options=item.options, evidence=item.evidence))
+        id=id, severity=severity, title=title, needs=list(needs), options=list(options),
+        evidence=list(evidence)))
 
 
 _T = TypeVar("_T")

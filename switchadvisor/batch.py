@@ -27,9 +27,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from switchadvisor.assessment import Assessment, summarize
+from switchadvisor.assessment import Assessment, Summary
 from switchadvisor.conditions import FactType
-from switchadvisor.engine import Switch, assess, name_index
+from switchadvisor.engine import Switch, assess, assess_summary, name_index
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
 from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads, skip_rest
@@ -195,14 +195,19 @@ class BatchAssessor:
         facts = parse_facts(given, today=self.today)
         on = received.get("on")
         assessed_on = parse_date(on, option="on") if isinstance(on, str) and on else self.today
-        assessment = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
+        output: Assessment | Summary
+        if self.detail is Detail.SUMMARY and self.format is not RecordFormat.CDS_HOOKS:
+            # the same record as summarize(assess(...)), without building what it leaves out
+            output = assess_summary(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
+                                    received=received, record_id=record_id)
+        else:
+            output = assess(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
                             received=received, record_id=record_id)
-        if self.format is RecordFormat.CDS_HOOKS:
-            return self._cds_hooks(assessment, line, record_id)
-        output = summarize(assessment) if self.detail is Detail.SUMMARY else assessment
+            if self.format is RecordFormat.CDS_HOOKS:
+                return self._cds_hooks(output, line, record_id)
         data = output.to_dict() if self.as_data else None
         return BatchResult(line, data, output.to_json_line(),
-                           assessment.verdict.value, assessment.worst_possible.value)
+                           output.verdict.value, output.worst_possible.value)
 
     def _cds_hooks(self, assessment: Assessment, line: int, record_id: object) -> BatchResult:
         from switchadvisor.render.cds_hooks import render_cds_hooks

@@ -29,13 +29,20 @@ from switchadvisor.assessment import (
     NotEvaluated,
     NotFired,
     RuleBaseInfo,
+    Summary,
+    SummaryFinding,
+    SummaryNotEvaluated,
     Superseded,
     SwitchInfo,
     TraceStep,
     Washout,
     WashoutPosition,
+    summary_finding,
+    summary_not_evaluated,
+    summary_washout,
+    switch_ids,
 )
-from switchadvisor.conditions import Value, evaluate, render
+from switchadvisor.conditions import Evaluation, Value, evaluate, render
 from switchadvisor.errors import InputError
 from switchadvisor.facts import (
     PATIENT_FACTS,
@@ -221,24 +228,8 @@ def assess(
     is the names and raw facts given here (or, for a Facts object, each given fact's value
     as read). ``record_id`` is echoed back as ``Assessment.id`` (a batch record's id).
     """
-    if record_id is not None and (isinstance(record_id, bool)
-                                  or not isinstance(record_id, str | int)):
-        raise InputError("a record id is a string or an integer", option="id")
-    if received is None:
-        received = received_input(switch, to, facts, fact_values)
-    if isinstance(switch, str):
-        if to is None:
-            raise InputError("assess() needs the drug being started as well", option="--to")
-        switch = Switch.resolve(rulebase, switch, to)
-    elif to is not None:
-        raise InputError("give either a Switch or two drug names, not both", option="--to")
-    if not isinstance(facts, Facts):
-        raw = {**(facts or {}), **fact_values}
-        if assessed_on is None and raw.get("on") not in (None, ""):
-            assessed_on = parse_date(bounded(raw["on"], option="--on"), option="--on")
-        facts = parse_facts(raw)
-    elif fact_values:
-        raise InputError("give facts either as a Facts object or as values, not both")
+    switch, facts, assessed_on, received, record_id = _prepare(
+        rulebase, switch, to, facts, assessed_on, received, record_id, fact_values)
     from_drug, to_drug = switch.from_.drug, switch.to.drug
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
     pair = _pair(rulebase, from_drug, to_drug)
@@ -282,6 +273,120 @@ def assess(
         evidence=_pair_evidence(rulebase, pair, fired, not_evaluated),
         disclaimer=pair.disclaimer,
     )
+
+
+def assess_summary(
+    rulebase: RuleBase,
+    switch: Switch | str,
+    to: str | None = None,
+    /,
+    facts: Facts | Mapping[str, object] | None = None,
+    assessed_on: dt.date | None = None,
+    *,
+    received: Mapping[str, InputValue] | None = None,
+    record_id: object = None,
+    **fact_values: object,
+) -> Summary:
+    """``summarize(assess(...))`` without building what a summary leaves out (traces,
+    messages, findings that did not fire, evidence entries): the same decisions
+    (``_decide``), the same parts, the same record; arguments as for ``assess``."""
+    switch, facts, assessed_on, received, record_id = _prepare(
+        rulebase, switch, to, facts, assessed_on, received, record_id, fact_values)
+    from_drug, to_drug = switch.from_.drug, switch.to.drug
+    context = _Context(from_drug, to_drug, facts, rulebase.classes)
+    pair = _pair(rulebase, from_drug, to_drug)
+    decided = [_decide(pair_rule, context) for pair_rule in pair.conditional]
+    pattern = tuple(evaluation.missing if outcome is _PENDING and evaluation is not None
+                    else outcome for outcome, evaluation in decided)
+    parts = pair.summaries.get(pattern)
+    if parts is None:
+        parts = _summary_parts(pair, decided, context)
+        if len(pair.summaries) < _SUMMARIES_PER_PAIR:
+            pair.summaries[pattern] = parts
+    washout = _washout(pair.washout, context)
+    caches = _caches(rulebase)
+    return Summary(
+        id=record_id,
+        tool_version=__version__,
+        rulebase=_rulebase_info(rulebase, caches,
+                                rulebase_stale(rulebase.meta.reviewed, assessed_on)),
+        input=dict(received),
+        switch=switch_ids(from_drug.id, to_drug.id),
+        verdict=parts.verdict,
+        worst_possible=parts.worst,
+        washout=None if washout is None else summary_washout(
+            washout.window, washout.position, washout.weeks_since_stop),
+        facts=_readings(facts, caches),
+        findings=list(parts.fired),
+        not_evaluated=list(parts.not_evaluated),
+    )
+
+
+def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, Evaluation | None]],
+                   context: _Context) -> _SummaryParts:
+    """A summary's findings from the outcomes of the pair's conditional rules (in order)."""
+    outcomes = dict(zip([id(rule) for rule in pair.conditional], decided, strict=True))
+    fired: list[SummaryFinding] = []
+    not_evaluated: list[SummaryNotEvaluated] = []
+    for pair_rule in pair.rules:
+        fixed = pair_rule.fixed
+        if isinstance(fixed, FiredFinding):
+            fired.append(summary_finding(fixed.id, fixed.severity, fixed.title, fixed.evidence))
+            continue
+        if isinstance(fixed, NotEvaluated):
+            not_evaluated.append(summary_not_evaluated(
+                fixed.id, fixed.severity, fixed.title, fixed.needs, fixed.options,
+                fixed.evidence))
+            continue
+        outcome, evaluation = outcomes[id(pair_rule)]
+        common, evidence = pair_rule.common, pair_rule.rule.finding.evidence
+        if outcome is _FIRED:
+            fired.append(summary_finding(common["id"], common["severity"], common["title"],
+                                         evidence))
+        elif outcome is _PENDING:
+            assert evaluation is not None
+            not_evaluated.append(summary_not_evaluated(
+                common["id"], common["severity"], common["title"], evaluation.missing,
+                _options(evaluation.missing, context), evidence))
+        elif outcome is _NO_FIGURE:
+            not_evaluated.append(summary_not_evaluated(
+                common["id"], common["severity"], common["title"], pair_rule.missing,
+                [f"none: {reason}" for reason in _no_figure_reasons(pair_rule, context)],
+                evidence))
+    # as in assess: most severe first, the layer order kept within a level
+    fired.sort(key=lambda item: -item.severity.rank)
+    not_evaluated.sort(key=lambda item: -item.severity.rank)
+    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
+    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    return _SummaryParts(tuple(fired), tuple(not_evaluated), verdict, worst)
+
+
+def _prepare(rulebase: RuleBase, switch: Switch | str, to: str | None,
+             facts: Facts | Mapping[str, object] | None, assessed_on: dt.date | None,
+             received: Mapping[str, InputValue] | None, record_id: object,
+             fact_values: Mapping[str, object],
+             ) -> tuple[Switch, Facts, dt.date | None, Mapping[str, InputValue], str | int | None]:
+    """An ``assess()`` call's arguments checked and read: the switch, the facts, the
+    assessment date, the input as received and the record id."""
+    if record_id is not None and (isinstance(record_id, bool)
+                                  or not isinstance(record_id, str | int)):
+        raise InputError("a record id is a string or an integer", option="id")
+    if received is None:
+        received = received_input(switch, to, facts, fact_values)
+    if isinstance(switch, str):
+        if to is None:
+            raise InputError("assess() needs the drug being started as well", option="--to")
+        switch = Switch.resolve(rulebase, switch, to)
+    elif to is not None:
+        raise InputError("give either a Switch or two drug names, not both", option="--to")
+    if not isinstance(facts, Facts):
+        raw = {**(facts or {}), **fact_values}
+        if assessed_on is None and raw.get("on") not in (None, ""):
+            assessed_on = parse_date(bounded(raw["on"], option="--on"), option="--on")
+        facts = parse_facts(raw)
+    elif fact_values:
+        raise InputError("give facts either as a Facts object or as values, not both")
+    return switch, facts, assessed_on, received, record_id
 
 
 # ------------------------------------------------------------- what depends on the pair only
@@ -349,6 +454,24 @@ class _Pair:
     evidence: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[EvidenceOut, ...]] = field(
         default_factory=dict, compare=False)
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
+    conditional: tuple[_PairRule, ...] = ()
+    """The rules whose outcome depends on the facts (the others are ``fixed``)."""
+    summaries: dict[tuple[object, ...], _SummaryParts] = field(default_factory=dict)
+    """A summary's findings by the outcomes of the conditional rules (bounded, filled as
+    met): a handful of outcome patterns cover every record of a pair."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _SummaryParts:
+    """What a summary record says about findings, for one pattern of outcomes."""
+
+    fired: tuple[SummaryFinding, ...]
+    not_evaluated: tuple[SummaryNotEvaluated, ...]
+    verdict: Severity
+    worst: Severity
+
+
+_SUMMARIES_PER_PAIR = 256
 
 
 @dataclass(eq=False, repr=False)
@@ -441,6 +564,7 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
         alternatives=tuple(_alternatives(rulebase, pathways, to_drug)),
         figures=tuple(_figures(from_drug)),
         disclaimer=" ".join(rulebase.meta.disclaimer.split()),
+        conditional=tuple(rule for rule in kept if rule.fixed is None),
     )
 
 
@@ -510,6 +634,32 @@ def _pathway_name(pathway: PathwayRules) -> str:
     return f"{pathway.pathway.from_}→{pathway.pathway.to}"
 
 
+_FIRED, _NOT_FIRED, _PENDING, _NO_FIGURE = "fired", "not-fired", "pending", "no-figure"
+"""What became of a rule: fired, did not fire, not evaluated for want of facts, or not
+evaluated because its message quotes a figure the drug does not have."""
+
+
+def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | None]:
+    """The one decision about a rule, shared by the full assessment and the summary; the
+    evaluation's trace and wording are worked out only if the caller reads them."""
+    rule = pair_rule.rule
+    if pair_rule.missing:
+        # A message that would quote a figure this drug does not have is never printed
+        # with a gap in it: unless its condition is false or itself undecided, the finding
+        # is not evaluated, and says which figure is missing.
+        evaluation = (evaluate(rule.condition, context.lookup, context.describe)
+                      if rule.condition is not None else None)
+        if evaluation is None or evaluation.result is True:
+            return _NO_FIGURE, None
+    if rule.condition is None:
+        return _FIRED, None
+    evaluation = evaluate(rule.condition, context.lookup, context.describe,
+                          label=context.label, unknown=context.unknown)
+    if evaluation.result is None:
+        return _PENDING, evaluation
+    return (_FIRED if evaluation.result else _NOT_FIRED), evaluation
+
+
 def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
                    not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
     # Output dataclasses are built without validation: every value here is already of the
@@ -521,51 +671,39 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
         else:
             not_evaluated.append(fixed)
         return
+    outcome, evaluation = _decide(pair_rule, context)
     rule = pair_rule.rule
     finding = rule.finding
     common = pair_rule.common
-    missing = pair_rule.missing
-    if missing:
-        # A message that would quote a figure this drug does not have is never printed
-        # with a gap in it: unless its condition is false or itself undecided, the finding
-        # is not evaluated, and says which figure is missing.
-        evaluation = (evaluate(rule.condition, context.lookup, context.describe)
-                      if rule.condition is not None else None)
-        if evaluation is None or evaluation.result is True:
-            reasons = [context.missing_figure(name) for name in missing]
-            not_evaluated.append(NotEvaluated(
-                **common,
-                condition=pair_rule.condition if pair_rule.condition is not None
-                else "always",
-                needs=list(missing), options=[f"none: {reason}" for reason in reasons],
-                decides=f"needs a verified figure: {'; '.join(reasons)}",
-                trace=[TraceStep(text=reason, result=None)
-                       for reason in reasons],
-                evidence=list(finding.evidence),
-                counter_evidence=list(finding.counter_evidence)))
-            return
+    if outcome is _NO_FIGURE:
+        reasons = _no_figure_reasons(pair_rule, context)
+        not_evaluated.append(NotEvaluated(
+            **common,
+            condition=pair_rule.condition if pair_rule.condition is not None else "always",
+            needs=list(pair_rule.missing), options=[f"none: {reason}" for reason in reasons],
+            decides=f"needs a verified figure: {'; '.join(reasons)}",
+            trace=[TraceStep(text=reason, result=None) for reason in reasons],
+            evidence=list(finding.evidence),
+            counter_evidence=list(finding.counter_evidence)))
+        return
     message = pair_rule.message
-    if rule.condition is None:
+    if evaluation is None:  # fired, with no condition
         assert message is not None, "a message with a missing figure is not evaluated above"
         fired.append(FiredFinding(
             **common, message=message, condition=None,
-            trace=[TraceStep(text="always applies to this switch",
-                                             result=True)],
+            trace=[TraceStep(text="always applies to this switch", result=True)],
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
         return
-    evaluation = evaluate(rule.condition, context.lookup, context.describe,
-                          label=context.label, unknown=context.unknown)
-    trace = [TraceStep(text=step.text, result=step.result)
-             for step in evaluation.trace]
+    trace = [TraceStep(text=step.text, result=step.result) for step in evaluation.trace]
     condition = pair_rule.condition
     assert condition is not None
-    if evaluation.result is True:
+    if outcome is _FIRED:
         assert message is not None, "a message with a missing figure is not evaluated above"
         fired.append(FiredFinding(
             **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
             counter_evidence=list(finding.counter_evidence)))
-    elif evaluation.result is False:
+    elif outcome is _NOT_FIRED:
         not_fired.append(NotFired(**common, condition=condition, trace=trace))
     else:
         not_evaluated.append(NotEvaluated(
@@ -573,6 +711,10 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
             options=_options(evaluation.missing, context),
             decides=f"fires if {evaluation.decides}", trace=trace,
             evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
+
+
+def _no_figure_reasons(pair_rule: _PairRule, context: _Context) -> list[str]:
+    return [context.missing_figure(name) for name in pair_rule.missing]
 
 
 def _options(missing: Sequence[str], context: _Context) -> list[str]:

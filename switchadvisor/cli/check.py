@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 
 # ruff: noqa: UP045
 
+
+def format_value(text: str) -> str:
+    """--format's parser: the format's value ("md" -> "markdown"); InputError if unknown.
+
+    The option is a ``str`` holding the value, made an OutputFormat in the command: typer
+    0.28 would turn an OutputFormat-annotated option's parsed member into None (its enum
+    convertor looks members up by ``str(member)``), and 0.29 would not convert a value."""
+    return OutputFormat.parse(text).value
+
 @app.command(epilog=examples(
     "switchadvisor check --from fingolimod --to alemtuzumab",
     "switchadvisor check --from Gilenya --to Lemtrada --full",
@@ -52,9 +61,9 @@ def check(
         help="Whether a pregnancy is planned.")] = None,
     jcv: Annotated[Optional[str], typer.Option(
         metavar="STATUS", help="Anti-JCV antibody status: positive | negative.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", parser=OutputFormat.parse, metavar=OutputFormat.metavar(),
-        help="Output format (md = markdown).")] = OutputFormat.TEXT,
+    format_: Annotated[str, typer.Option(
+        "--format", "-f", parser=format_value, metavar=OutputFormat.metavar(),
+        help="Output format (md = markdown).")] = OutputFormat.TEXT.value,
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", metavar="LEVEL",
         help="Exit 1 when the verdict reaches LEVEL: warning | critical, or info (always "
@@ -100,6 +109,7 @@ def check(
     from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
 
+    output_format = OutputFormat(format_)
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
                  if fail_on is not None else None)
     if strict and threshold is None:

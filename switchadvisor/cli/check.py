@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, MaxProblemsOption, RulesOption, app, examples, load
+from switchadvisor.cli.apps import SEVERITIES, MaxProblemsOption, RulesOption, app, examples, load
 from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, InputError
 from switchadvisor.render import OutputFormat
 

@@ -105,15 +105,15 @@ def check(
     Prints a one-screen card by default (verdict, facts as read, washout, findings with the
     kind of evidence behind them, what would decide the rest); --full for everything.
     """
+    output_format = OutputFormat(format_)
+    if strict and fail_on is None:  # a usage error before importing the core
+        raise InputError("--strict only has a meaning with --fail-on", option="--strict")
     from switchadvisor.engine import Switch, assess
     from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
 
-    output_format = OutputFormat(format_)
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
                  if fail_on is not None else None)
-    if strict and threshold is None:
-        raise InputError("--strict only has a meaning with --fail-on", option="--strict")
     raw_facts = {
         "lymphocytes": lymphocytes, "lymphocytes_lln": lymphocytes_lln,
         "weeks_since_stop": weeks_since_stop, "stopped": stopped, "on": on,

@@ -100,3 +100,40 @@ def test_the_json_path_does_not_import_pydantic() -> None:
 def test_the_text_card_does_not_import_pydantic() -> None:
     modules, _ = modules_after(SWITCH)
     assert "pydantic" not in roots(modules)
+
+
+@pytest.mark.parametrize(("args", "off"), [
+    ([*SWITCH, "-f", "json"], True),
+    ([*SWITCH, "--what-if", "lymphocytes=0.2..2.0:0.2"], True),
+    (["--debug", *SWITCH], True),
+    (["batch", "records.jsonl"], False),
+    (["replay", "saved.jsonl"], False),
+    (["matrix"], False),
+    (["rules", "diff", "old", "new"], False),
+    (["--help"], False),
+    (["chek"], False),
+])
+def test_only_bounded_commands_run_without_the_cycle_collector(args: list[str],
+                                                               off: bool) -> None:
+    """The console script turns the cyclic garbage collector off for start-up; only `check`
+    (bounded work) keeps it off, so batch and replay memory stays flat."""
+    from switchadvisor.cli.commands import keeps_collector_off
+
+    assert keeps_collector_off(args, {}) is off
+    assert keeps_collector_off(args, {"_SWITCHADVISOR_COMPLETE": "bash_complete"}) is False
+
+
+def test_the_entry_point_leaves_the_collector_as_it_found_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import switchadvisor.cli as cli
+    import switchadvisor.entry as entry
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "main", lambda argv: seen.append(gc.isenabled()))
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's objects
+    entry.main(["check", "--from", "a", "--to", "b"])
+    entry.main(["batch"])
+    assert seen == [False, True]
+    assert gc.isenabled()

@@ -113,7 +113,7 @@ def run(args: list[str], *, debug: bool = False) -> int:
         debug = True
         args = [args[0], *(arg for arg in args[1:] if arg != "--debug")]
     try:
-        register(modules_for(args, dict(os.environ)))
+        register(modules_for(args, os.environ))
         result = _apps.app(args=args, prog_name="switchadvisor", standalone_mode=False)
         code = int(result) if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)

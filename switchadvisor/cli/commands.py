@@ -13,6 +13,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from typer.models import CommandInfo
 
 ROOT_COMMANDS: dict[str, str] = {
@@ -37,7 +39,7 @@ COMPLETION_VARIABLE = "_SWITCHADVISOR_COMPLETE"
 """Set by the shell when it asks for completions (typer's ``_{PROG}_COMPLETE``)."""
 
 
-def modules_for(args: list[str], environ: dict[str, str] | None = None) -> list[str]:
+def modules_for(args: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     """The command modules a run with ``args`` needs: the named command's, else all.
 
     The root options (--version, --debug, --help, completion) are flags, so the first
@@ -53,6 +55,17 @@ def modules_for(args: list[str], environ: dict[str, str] | None = None) -> list[
         return [module] if module is not None else everything
     module = ROOT_COMMANDS.get(words[0])
     return [module] if module is not None else everything
+
+
+COLLECTOR_OFF = frozenset({"check"})
+"""Command modules whose work is bounded (``check``: one switch, at most 200 with --what-if),
+so that the console script runs them with the cyclic garbage collector off (see
+``switchadvisor.entry``); batch, replay and the every-pair views keep it."""
+
+
+def keeps_collector_off(args: list[str], environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a run with ``args`` does only bounded work (see ``COLLECTOR_OFF``)."""
+    return set(modules_for(args, environ)) <= COLLECTOR_OFF
 
 
 def register(modules: list[str]) -> None:

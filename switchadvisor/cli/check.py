@@ -1,6 +1,8 @@
-"""`switchadvisor check`: one switch, assessed and rendered."""
+"""`switchadvisor check`: one switch, assessed and rendered.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads the command's annotations each
+time it builds the command, and strings would be compiled and evaluated again every time.
+"""
 
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -167,7 +169,7 @@ def json_detail(output_format: OutputFormat, detail: str | None,
     return {"detail": level, "compact": compact}
 
 
-def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:
+def fail_on_exit_code(assessment: "Assessment", threshold: str | None, *, strict: bool) -> int:
     """1 when ``--fail-on`` is given and reached (with ``--strict``: could be reached)."""
     if threshold is None:
         return ExitCode.OK
@@ -177,7 +179,7 @@ def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: 
 
 
 
-def fail_on_reason(assessment: Assessment, threshold: str, strict: bool) -> str:
+def fail_on_reason(assessment: "Assessment", threshold: str, strict: bool) -> str:
     """Why ``--fail-on`` made the exit code 1, in one line."""
     verdict = assessment.verdict
     if verdict.rank >= SEVERITIES.index(threshold):

@@ -4,10 +4,9 @@ Command modules (``check``, ``lookup``, ``rules``, …) register themselves on `
 ``rules_app`` when imported (``switchadvisor.cli.commands`` imports the ones a run needs).
 Heavy modules (the rule base, rich, pydantic) are imported inside commands so that
 `--version` and the JSON path load only what they use.
-
-No ``from __future__ import annotations`` (nor in ``check``): typer would compile and
-evaluate the annotation strings of the root callback each time it builds the app.
 """
+
+from __future__ import annotations
 
 import enum
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -143,7 +142,7 @@ value cap could hold 15,000 drugs (225 million switches). At most this many drug
 switches); the packaged rule base has 16."""
 
 
-def check_grid_size(rulebase: "RuleBase", what: str, option: str) -> None:
+def check_grid_size(rulebase: RuleBase, what: str, option: str) -> None:
     """InputError when ``rulebase`` has too many drugs for an every-pair view."""
     from switchadvisor.errors import InputError
 
@@ -156,7 +155,7 @@ def check_grid_size(rulebase: "RuleBase", what: str, option: str) -> None:
                          "drugs")
 
 
-def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> "RuleBase":
+def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> RuleBase:
     """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error."""
     from switchadvisor.errors import InputError, RuleBaseError
     from switchadvisor.rulebase import load_rulebase

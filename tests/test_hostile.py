@@ -5,7 +5,6 @@ and memory of the same cases."""
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import stat
@@ -438,6 +437,8 @@ def test_the_console_script_points_at_the_light_entry_point() -> None:
 
 def test_sigint_handler_is_installed_by_the_entry_point(monkeypatch: pytest.MonkeyPatch
                                                         ) -> None:
+    import gc
+
     import switchadvisor.cli as cli
     import switchadvisor.entry as entry
 

@@ -68,6 +68,13 @@ def test_a_command_imports_only_its_own_module(args: list[str], module: str) -> 
     assert command_modules(modules) - shared == {f"switchadvisor.cli.{module}"}
 
 
+def test_version_imports_no_command() -> None:
+    modules, (output,) = modules_after(["--version"])
+    assert output.startswith(f"switchadvisor {switchadvisor.__version__}\n")
+    assert command_modules(modules) == {"switchadvisor.cli.apps", "switchadvisor.cli.commands",
+                                        "switchadvisor.cli.errordata"}
+
+
 def test_help_lists_the_commands_in_order_whatever_ran_first() -> None:
     """A run registers only its command; help afterwards still lists every command in the
     documented order, as in a fresh process."""

@@ -48,8 +48,9 @@ def modules_for(args: list[str], environ: Mapping[str, str] | None = None) -> li
     if environ is not None and COMPLETION_VARIABLE in environ:
         return everything
     words = [arg for arg in args if not arg.startswith("-")]
-    if not words:
-        return everything
+    if not words:  # help lists every command; --version alone needs none
+        version_only = "--version" in args and not {"-h", "--help"} & set(args)
+        return [] if version_only else everything
     if words[0] == "rules":
         module = RULES_COMMANDS.get(words[1]) if len(words) > 1 else None
         return [module] if module is not None else everything

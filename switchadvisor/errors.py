@@ -37,7 +37,8 @@ DEFAULT_MAX_PROBLEMS = 100
 MAX_LINE = 400
 """Characters of one problem line on stderr."""
 
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+"""Compiled on first use (re caches it), not at start-up: a successful run never needs it."""
 
 
 def printable(text: str) -> str:
@@ -50,7 +51,7 @@ def printable(text: str) -> str:
         char = match.group()
         return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
-    return _UNPRINTABLE.sub(escape, text)
+    return re.sub(_UNPRINTABLE, escape, text)
 
 
 def printable_text(text: str) -> str:

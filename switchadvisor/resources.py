@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from switchadvisor.errors import RuleBaseError
@@ -37,7 +36,9 @@ def locate_rules(explicit: str | os.PathLike[str] | None = None) -> RuleLocation
     if chosen is not None:
         option = "--rules" if explicit is not None else ENV_VAR
         return RuleLocation(input_directory(os.fspath(chosen), option), RuleSource.OVERRIDE)
-    packaged = Path(str(files("switchadvisor") / "rules"))
+    # the package's own directory (what importlib.resources.files gives for an installed
+    # package, without the ~1.5 ms of importing importlib.resources)
+    packaged = Path(__file__).parent / "rules"
     if (packaged / "rulebase.yaml").is_file():
         return RuleLocation(packaged, RuleSource.PACKAGE)
     checkout = Path(__file__).resolve().parent.parent

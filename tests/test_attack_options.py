@@ -71,10 +71,9 @@ def test_every_pair_views_refuse_a_rule_base_with_too_many_drugs(
     """Before: 1,500 drugs (9,000 of a rule base's 100,000 values) made `matrix` assess 2.2
     million switches and `rules diff` 14 times that — hours. The limit is lowered here so the
     fixture's 3 drugs exceed it."""
-    import importlib
+    from switchadvisor.cli import apps
 
-    cli_app = importlib.import_module("switchadvisor.cli.app")  # the module, not the Typer
-    monkeypatch.setattr(cli_app, "MAX_GRID_DRUGS", 2)
+    monkeypatch.setattr(apps, "MAX_GRID_DRUGS", 2)
     result = run_cli(*args)
     assert result.exit_code == ExitCode.USAGE, result
     assert "the rule base has 3 drugs, 6 switches; at most 2 drugs" in result.stderr

@@ -437,12 +437,15 @@ def test_the_console_script_points_at_the_light_entry_point() -> None:
 
 def test_sigint_handler_is_installed_by_the_entry_point(monkeypatch: pytest.MonkeyPatch
                                                         ) -> None:
+    import gc
+
     import switchadvisor.cli as cli
     import switchadvisor.entry as entry
 
     handlers: list[object] = []
     monkeypatch.setattr(cli, "main", lambda argv: handlers.append(signal.getsignal(
         signal.SIGINT)))
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's objects
     previous = signal.getsignal(signal.SIGINT)
     try:
         entry.main(["--version"])

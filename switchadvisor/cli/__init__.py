@@ -1,7 +1,9 @@
 """The command line: parse options, call the core, render; one error boundary maps every
 error to a documented exit code (see ``ExitCode``).
 
-Each command lives in its own module and registers itself on the app when imported below.
+Each command lives in its own module and registers itself on the app when imported; a run
+imports only the module of the command it runs (``switchadvisor.cli.commands``).
+``switchadvisor.cli.app`` and ``rules_app`` are the applications with every command.
 """
 
 from __future__ import annotations
@@ -13,21 +15,13 @@ import io
 import os
 import sys
 import traceback
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 from typer.exceptions import TyperException
 
-from switchadvisor.cli import batch as _batch  # noqa: F401
-from switchadvisor.cli import check as _check  # noqa: F401  (registers the command)
-from switchadvisor.cli import lookup as _lookup  # noqa: F401
-from switchadvisor.cli import replay as _replay  # noqa: F401
-from switchadvisor.cli import rules as _rules  # noqa: F401
-from switchadvisor.cli import rules_diff as _rules_diff  # noqa: F401
-from switchadvisor.cli import schema as _schema  # noqa: F401
-from switchadvisor.cli import views as _views  # noqa: F401  (timeline, matrix, options, demo)
-from switchadvisor.cli.app import app, rules_app
-from switchadvisor.cli.check import fail_on_exit_code
+from switchadvisor.cli import apps as _apps
+from switchadvisor.cli.commands import modules_for, register, register_all
 from switchadvisor.cli.errordata import discard_stdout, write_json_error
 from switchadvisor.errors import (
     ExitCode,
@@ -38,7 +32,24 @@ from switchadvisor.errors import (
     printable,
 )
 
+if TYPE_CHECKING:
+    from switchadvisor.cli.apps import app, rules_app
+    from switchadvisor.cli.check import fail_on_exit_code
+
 __all__ = ["app", "fail_on_exit_code", "main", "rules_app", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` and ``rules_app`` with every command registered; ``fail_on_exit_code``."""
+    if name in ("app", "rules_app"):
+        register_all()
+        return getattr(_apps, name)
+    if name == "fail_on_exit_code":
+        from switchadvisor.cli.check import fail_on_exit_code
+
+        return fail_on_exit_code
+    raise AttributeError(f"module 'switchadvisor.cli' has no attribute {name!r}")
+
 
 # --------------------------------------------------------------------------- the boundary
 
@@ -102,7 +113,8 @@ def run(args: list[str], *, debug: bool = False) -> int:
         debug = True
         args = [args[0], *(arg for arg in args[1:] if arg != "--debug")]
     try:
-        result = app(args=args, prog_name="switchadvisor", standalone_mode=False)
+        register(modules_for(args, os.environ))
+        result = _apps.app(args=args, prog_name="switchadvisor", standalone_mode=False)
         code = int(result) if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)
             _stderr("interrupted")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, RulesOption, app, examples, load
+from switchadvisor.cli.apps import SEVERITIES, RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError
 from switchadvisor.paths import input_file, same_file, shown
 

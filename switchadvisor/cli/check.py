@@ -1,13 +1,15 @@
-"""`switchadvisor check`: one switch, assessed and rendered."""
+"""`switchadvisor check`: one switch, assessed and rendered.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads the command's annotations each
+time it builds the command, and strings would be compiled and evaluated again every time.
+"""
 
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from switchadvisor.cli.app import SEVERITIES, MaxProblemsOption, RulesOption, app, examples, load
+from switchadvisor.cli.apps import SEVERITIES, MaxProblemsOption, RulesOption, app, examples, load
 from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, InputError
 from switchadvisor.render import OutputFormat
 
@@ -15,6 +17,15 @@ if TYPE_CHECKING:
     from switchadvisor.assessment import Assessment
 
 # ruff: noqa: UP045
+
+
+def format_value(text: str) -> str:
+    """--format's parser: the format's value ("md" -> "markdown"); InputError if unknown.
+
+    The option is a ``str`` holding the value, made an OutputFormat in the command: typer
+    0.28 would turn an OutputFormat-annotated option's parsed member into None (its enum
+    convertor looks members up by ``str(member)``), and 0.29 would not convert a value."""
+    return OutputFormat.parse(text).value
 
 @app.command(epilog=examples(
     "switchadvisor check --from fingolimod --to alemtuzumab",
@@ -52,9 +63,9 @@ def check(
         help="Whether a pregnancy is planned.")] = None,
     jcv: Annotated[Optional[str], typer.Option(
         metavar="STATUS", help="Anti-JCV antibody status: positive | negative.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", parser=OutputFormat.parse, metavar=OutputFormat.metavar(),
-        help="Output format (md = markdown).")] = OutputFormat.TEXT,
+    format_: Annotated[str, typer.Option(
+        "--format", "-f", parser=format_value, metavar=OutputFormat.metavar(),
+        help="Output format (md = markdown).")] = OutputFormat.TEXT.value,
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", metavar="LEVEL",
         help="Exit 1 when the verdict reaches LEVEL: warning | critical, or info (always "
@@ -96,14 +107,15 @@ def check(
     Prints a one-screen card by default (verdict, facts as read, washout, findings with the
     kind of evidence behind them, what would decide the rest); --full for everything.
     """
+    output_format = OutputFormat(format_)
+    if strict and fail_on is None:  # a usage error before importing the core
+        raise InputError("--strict only has a meaning with --fail-on", option="--strict")
     from switchadvisor.engine import Switch, assess
     from switchadvisor.facts import parse_choice, parse_date, parse_facts
     from switchadvisor.render import emit
 
     threshold = (parse_choice(fail_on, option="--fail-on", choices=SEVERITIES)
                  if fail_on is not None else None)
-    if strict and threshold is None:
-        raise InputError("--strict only has a meaning with --fail-on", option="--strict")
     raw_facts = {
         "lymphocytes": lymphocytes, "lymphocytes_lln": lymphocytes_lln,
         "weeks_since_stop": weeks_since_stop, "stopped": stopped, "on": on,
@@ -157,7 +169,7 @@ def json_detail(output_format: OutputFormat, detail: str | None,
     return {"detail": level, "compact": compact}
 
 
-def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: bool) -> int:
+def fail_on_exit_code(assessment: "Assessment", threshold: str | None, *, strict: bool) -> int:
     """1 when ``--fail-on`` is given and reached (with ``--strict``: could be reached)."""
     if threshold is None:
         return ExitCode.OK
@@ -167,7 +179,7 @@ def fail_on_exit_code(assessment: Assessment, threshold: str | None, *, strict: 
 
 
 
-def fail_on_reason(assessment: Assessment, threshold: str, strict: bool) -> str:
+def fail_on_reason(assessment: "Assessment", threshold: str, strict: bool) -> str:
     """Why ``--fail-on`` made the exit code 1, in one line."""
     verdict = assessment.verdict
     if verdict.rank >= SEVERITIES.index(threshold):

@@ -8,7 +8,6 @@ usage errors happen before any command runs.
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 
@@ -64,6 +63,8 @@ def write_json_error(args: list[str], exc: BaseException) -> None:
     """Write the error as one JSON line on stdout when the command line asked for JSON."""
     if not json_error_requested(args):
         return
+    import json  # only an error needs it here: not at start-up
+
     try:
         sys.stdout.write(json.dumps(error_data(exc), ensure_ascii=False) + "\n")
         sys.stdout.flush()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, examples, load
+from switchadvisor.cli.apps import RulesOption, app, examples, load
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, examples, load
+from switchadvisor.cli.apps import ReportFormat, RulesOption, app, examples, load
 from switchadvisor.errors import ExitCode, InputError, printable_text
-
-
-class ReportFormat(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
 
 
 @app.command(epilog=examples(

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from switchadvisor.cli.app import MaxProblemsOption, RulesOption, examples, load, rules_app
+from switchadvisor.cli.apps import MaxProblemsOption, RulesOption, examples, load, rules_app
 from switchadvisor.errors import DEFAULT_MAX_PROBLEMS, ExitCode, RuleBaseError, printable
 
 # ruff: noqa: UP045

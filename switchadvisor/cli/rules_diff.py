@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from switchadvisor.cli.app import check_grid_size, examples, rules_app
-from switchadvisor.cli.replay import ReportFormat
+from switchadvisor.cli.apps import ReportFormat, check_grid_size, examples, rules_app
 from switchadvisor.errors import ExitCode, RuleBaseError, printable_text
 
 if TYPE_CHECKING:

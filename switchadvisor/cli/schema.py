@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from switchadvisor.cli.app import app, examples
+from switchadvisor.cli.apps import app, examples
 
 _NAMES = "assessment | summary | batch-input | batch-error | cds-hooks"
 

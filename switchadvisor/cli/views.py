@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from switchadvisor.cli.app import RulesOption, app, check_grid_size, examples, load
+from switchadvisor.cli.apps import RulesOption, app, check_grid_size, examples, load
 from switchadvisor.render import OutputFormat
 
 if TYPE_CHECKING:

@@ -1,12 +1,14 @@
-"""The typer application, its shared options and the rule-base loader the commands use.
+"""The typer applications, their shared options and the rule-base loader the commands use.
 
-Command modules (``check``, ``info``, ``rules``, …) register themselves on ``app`` or
-``rules_app`` when ``switchadvisor.cli`` imports them. Heavy modules (the rule base, rich) are
-imported inside commands so that `--version` and the JSON path load only what they use.
+Command modules (``check``, ``lookup``, ``rules``, …) register themselves on ``app`` or
+``rules_app`` when imported (``switchadvisor.cli.commands`` imports the ones a run needs).
+Heavy modules (the rule base, rich, pydantic) are imported inside commands so that
+`--version` and the JSON path load only what they use.
 """
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -91,6 +93,13 @@ MaxProblemsOption = Annotated[
 
 
 SEVERITIES = ("info", "warning", "critical")
+
+
+class ReportFormat(str, enum.Enum):
+    """--format of the reports of `replay` and `rules diff`."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 def _version_callback(value: bool) -> None:

@@ -190,3 +190,16 @@ def test_rules_validate_and_test_read_the_yaml_even_with_a_warm_cache(
     assert run_cli("rules", "test", "-q").exit_code == 0
     # the guard itself works: a command that may use the cache trips it
     assert run_cli("check", "--from", "fingolimod", "--to", "alemtuzumab").exit_code != 0
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_no_cache_option_reads_yaml_and_writes_nothing(
+        cache_dir: Path, run_cli: RunCli, where: str) -> None:
+    switch = ["check", "--from", "fingolimod", "--to", "alemtuzumab", "-f", "json"]
+    args = ["--no-cache", *switch] if where == "before" else [*switch, "--no-cache"]
+    uncached = run_cli(*args)
+    assert uncached.exit_code == 0, uncached
+    assert _cache_files(cache_dir) == []
+    cached = run_cli(*switch)
+    assert len(_cache_files(cache_dir)) == 1
+    assert cached.stdout == uncached.stdout

@@ -112,6 +112,9 @@ def run(args: list[str], *, debug: bool = False) -> int:
     if "--debug" in args[1:]:  # accepted after the command too: `check … --debug`
         debug = True
         args = [args[0], *(arg for arg in args[1:] if arg != "--debug")]
+    # a root option accepted anywhere, like --debug: `check … --no-cache`
+    _apps.settings.use_cache = "--no-cache" not in args
+    args = [arg for arg in args if arg != "--no-cache"]
     try:
         register(modules_for(args, os.environ))
         result = _apps.app(args=args, prog_name="switchadvisor", standalone_mode=False)

@@ -9,6 +9,7 @@ Heavy modules (the rule base, rich, pydantic) are imported inside commands so th
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -115,7 +116,7 @@ def rulebase_line() -> str:
     from switchadvisor.rulebase import load_rulebase
 
     try:
-        meta = load_rulebase().meta
+        meta = load_rulebase(cache=settings.use_cache).meta
     except SwitchAdvisorError as exc:
         return f"rule base: not available ({exc})"
     return f"rule base {meta.id} {meta.version}, reviewed {meta.reviewed.isoformat()}"
@@ -131,6 +132,10 @@ def root(
         "--debug", show_default=False,
         help="Show the traceback of internal errors (also accepted after the command, "
         "or set SWITCHADVISOR_DEBUG=1).")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", show_default=False,
+        help="Read the rule base's YAML instead of its compiled copy in the user cache "
+        "(also accepted after the command, or set SWITCHADVISOR_NO_CACHE=1).")] = False,
 ) -> None:
     """switchadvisor: MS disease-modifying therapy switch risks, explained and cited."""
 
@@ -155,6 +160,16 @@ def check_grid_size(rulebase: RuleBase, what: str, option: str) -> None:
                          "drugs")
 
 
+@dataclass
+class Settings:
+    """Root options that reach the core: set by ``cli.run`` for each invocation."""
+
+    use_cache: bool = True
+
+
+settings = Settings()
+
+
 def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS,
          cache: bool = True) -> RuleBase:
     """The rule base at ``rules`` (the packaged one when None); ``--rules ''`` is an error.
@@ -166,7 +181,7 @@ def load(rules: str | None, *, max_problems: int = DEFAULT_MAX_PROBLEMS,
         raise InputError("--rules needs a directory (an empty name was given)",
                          option="--rules")
     try:
-        return load_rulebase(rules, cache=cache)
+        return load_rulebase(rules, cache=cache and settings.use_cache)
     except RuleBaseError as exc:
         exc.max_shown = max_problems
         raise

@@ -41,11 +41,12 @@ def rules_diff(
 
 
 def _load(directory: str, name: str) -> RuleBase:
+    from switchadvisor.cli.apps import settings
     from switchadvisor.paths import input_directory
     from switchadvisor.rulebase import load_rulebase
 
     try:
-        return load_rulebase(input_directory(directory, name))
+        return load_rulebase(input_directory(directory, name), cache=settings.use_cache)
     except RuleBaseError as exc:
         raise RuleBaseError(problems=exc.problems, omitted=exc.omitted,
                             summary=f"{name} {directory}: {exc.summary}") from None

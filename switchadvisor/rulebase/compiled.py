@@ -60,8 +60,6 @@ def load_rulebase(path: str | os.PathLike[str] | None = None, *, cache: bool = T
     when its key matches exactly; the result is the same either way. Raises
     ``RuleBaseError`` listing every problem, or ``InputError`` for a missing ``path``.
     """
-    from switchadvisor.rulebase.loader import compile_rulebase
-
     location = locate_rules(path)
     collector = Collector(location.path.name or "rules")
     files = rule_files(location.path, collector)
@@ -71,6 +69,8 @@ def load_rulebase(path: str | os.PathLike[str] | None = None, *, cache: bool = T
         cached = _read(where, location)
         if cached is not None:
             return cached
+    from switchadvisor.rulebase.loader import compile_rulebase  # yaml and pydantic: a miss only
+
     rulebase = compile_rulebase(location, files, collector)
     if where is not None:
         _write(where, rulebase)

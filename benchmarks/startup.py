@@ -10,7 +10,7 @@ floor (issue 11, target 1):
   json    switchadvisor check --from fingolimod --to alemtuzumab --format json
   text    switchadvisor check --from fingolimod --to alemtuzumab
 
-Warm and cold: when ``switchadvisor check --help`` lists ``--no-cache`` (a compiled
+Warm and cold: when ``switchadvisor --help`` lists ``--no-cache`` (a compiled
 rule-base cache exists), the json and text runs above are warm (one untimed run of each
 fills the cache first) and the same two commands are also timed cold, with
 ``SWITCHADVISOR_NO_CACHE=1``, in the same alternation. Without such an option every run
@@ -65,9 +65,10 @@ class Command:
 
 
 def lists_no_cache(exe: str, env: Mapping[str, str]) -> bool:
-    """Whether ``check --help`` offers ``--no-cache`` (wide columns: no truncated names)."""
+    """Whether ``switchadvisor --help`` offers ``--no-cache`` (a root option; wide columns:
+    no truncated names)."""
     help_env = {**env, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-    result = subprocess.run([exe, "check", "--help"], env=help_env, stdin=subprocess.DEVNULL,
+    result = subprocess.run([exe, "--help"], env=help_env, stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, check=False)
     return "--no-cache" in result.stdout
 
@@ -123,6 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("switchadvisor is not on PATH: activate the environment it is installed in",
               file=sys.stderr)
         return 2
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: modules without a .pyc (an editable "
+              "install) are compiled again on every run. Measure a wheel install "
+              "(`pip install .`, which compiles them), or unset it after "
+              "`python -m compileall -q switchadvisor`.", file=sys.stderr)
     warm_env = {key: value for key, value in os.environ.items() if key != NO_CACHE_ENV}
     cold_env = {**warm_env, NO_CACHE_ENV: "1"}
     has_cache = lists_no_cache(exe, warm_env)
@@ -154,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  target ≤ {target:.2f}× ({'met' if ratio <= target else 'missed'})"
         print(f"  {command.label:<56} {command.median * 1000:7.1f} ms  {ratio:5.2f}×{goal}")
     if not has_cache:
-        print(f"  cold path not timed: `switchadvisor check --help` lists no --no-cache "
+        print(f"  cold path not timed: `switchadvisor --help` lists no --no-cache "
               f"(no rule-base cache yet, so every run above parses the YAML; {NO_CACHE_ENV} "
               "would change nothing)")
     if not args.no_in_process:

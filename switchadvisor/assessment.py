@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from switchadvisor import jsonout
+from switchadvisor.records import Record
 from switchadvisor.rulebase import EvidenceKind, Layer, Severity
 
 SCHEMA_VERSION = "2.0"
@@ -40,31 +41,12 @@ def _doc(description: str, alias: str | None = None) -> dict[str, str]:
 _FROM = {"alias": "from"}
 
 
-class _Record:
-    """Value semantics (equality, hash, repr over the fields) for the output dataclasses.
-
-    Written once here, not generated per class (``dataclass(eq=False, repr=False)``): on
-    Python 3.11 each generated method is compiled at import, which start-up pays for. Where
-    the committed JSON Schema has no description for a class, its docstring starts with
-    "ClassName(", which pydantic leaves out of the schema (as the signature ``dataclass``
-    would otherwise compute for it, at a cost).
-    """
+class _Record(Record):
+    """Where the committed JSON Schema has no description for a class, its docstring starts
+    with "ClassName(", which pydantic leaves out of the schema (as the signature
+    ``dataclass`` would otherwise compute for it, at a cost)."""
 
     __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        values = jsonout.field_values(self.__class__)
-        return values(self) == values(other)
-
-    def __hash__(self) -> int:
-        return hash(jsonout.field_values(self.__class__)(self))
-
-    def __repr__(self) -> str:
-        cls = self.__class__
-        pairs = zip(jsonout.field_names(cls), jsonout.field_values(cls)(self), strict=True)
-        return f"{cls.__qualname__}({', '.join(f'{name}={value!r}' for name, value in pairs)})"
 
 
 class WashoutPosition(str, enum.Enum):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from switchadvisor import timeunits
 from switchadvisor.conditions import FactSpec, FactType
 from switchadvisor.facts import PATIENT_FACTS
+from switchadvisor.records import Record
 from switchadvisor.rulebase.constraints import Before, Between, NonEmpty, Text
 
 if TYPE_CHECKING:
@@ -78,8 +79,11 @@ class Layer(str, enum.Enum):
     BEFORE_STARTING = "before-starting"
 
 
-class RuleModel:
-    """Base of the rule-base entry types: pydantic refuses keys they do not declare."""
+class RuleModel(Record):
+    """Base of the rule-base entry types: value semantics from ``Record``; pydantic refuses
+    keys they do not declare."""
+
+    __slots__ = ()
 
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
@@ -92,7 +96,7 @@ def doc(description: str, **metadata: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------ durations
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Duration(RuleModel):
     """A time such as "10 days" or "2 months", kept as written and in weeks.
 
@@ -120,7 +124,7 @@ DurationField = Annotated[Duration, Before(_duration_from_text)]
 # ----------------------------------------------------------------------------- the files
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class RuleBaseMeta(RuleModel):
     id: KebabId
     version: Annotated[str, Text(min_length=1)]
@@ -129,7 +133,7 @@ class RuleBaseMeta(RuleModel):
     disclaimer: Annotated[str, Text(min_length=20)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceEntry(RuleModel):
     """One source in the citation registry."""
 
@@ -163,12 +167,12 @@ class EvidenceEntry(RuleModel):
             raise ValueError("needs its publication year")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceFile(RuleModel):
     evidence: list[EvidenceEntry]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class DrugClass(RuleModel):
     id: KebabId
     name: str
@@ -177,7 +181,7 @@ class DrugClass(RuleModel):
     evidence: EvidenceRefs
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ClassesFile(RuleModel):
     classes: list[DrugClass]
 
@@ -201,7 +205,7 @@ class Basis(str, enum.Enum):
     INFORMATION = "information"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Finding(RuleModel):
     """One statement a rule base makes about a switch, with its condition and citations."""
 
@@ -287,7 +291,7 @@ UPPER = "upper"
 """The only statistic a condition or a washout bound may take from a figure."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class DrugFigure(RuleModel):
     """One number about a drug after stopping: what it measures and what statistic it is.
 
@@ -345,7 +349,7 @@ class DrugFigure(RuleModel):
         return self.span()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class AfterStopping(RuleModel):
     figures: list[DrugFigure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -395,7 +399,7 @@ def _grouped(figures: list[DrugFigure]) -> str:
     return "; ".join(f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class BeforeStarting(RuleModel):
     findings: list[Finding] = field(default_factory=list)
 
@@ -406,7 +410,7 @@ class Route(str, enum.Enum):
     INJECTION = "injection"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Drug(RuleModel):
     id: KebabId
     name: str
@@ -420,7 +424,7 @@ class Drug(RuleModel):
     before_starting: BeforeStarting = field(default_factory=lambda: BeforeStarting())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class DrugsFile(RuleModel):
     drugs: list[Drug]
 
@@ -455,7 +459,7 @@ def _bound_per_drug(value: Any) -> Any:
 Bound = Annotated[Duration | dict[str, Duration] | str, Before(_bound)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Washout(RuleModel):
     """The recommended gap between stopping one drug and starting the next.
 
@@ -471,14 +475,14 @@ class Washout(RuleModel):
     evidence: EvidenceRefs
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Alternative(RuleModel):
     to: KebabId
     reason: Annotated[str, Text(min_length=10)]
     evidence: EvidenceRefs
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Pathway(RuleModel):
     from_: KebabId = field(metadata={"alias": "from"})
     to: KebabId

@@ -29,6 +29,7 @@ _EXPORTS = {
     "load_rulebase": "switchadvisor.rulebase",
     "RuleBase": "switchadvisor.rulebase",
     "assess": "switchadvisor.engine",
+    "assess_summary": "switchadvisor.engine",
     "Switch": "switchadvisor.engine",
     "Assessment": "switchadvisor.assessment",
     "Facts": "switchadvisor.facts",
@@ -39,12 +40,12 @@ _EXPORTS = {
 }
 
 __all__ = ["Assessment", "Facts", "RuleBase", "Summary", "Switch", "__version__", "assess",
-           "assess_many", "load_rulebase", "parse_facts", "summarize"]
+           "assess_many", "assess_summary", "load_rulebase", "parse_facts", "summarize"]
 
 if TYPE_CHECKING:
     from switchadvisor.assessment import Assessment, Summary, summarize
     from switchadvisor.batch import assess_many
-    from switchadvisor.engine import Switch, assess
+    from switchadvisor.engine import Switch, assess, assess_summary
     from switchadvisor.facts import Facts, parse_facts
     from switchadvisor.rulebase import RuleBase, load_rulebase
 

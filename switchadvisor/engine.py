@@ -1016,4 +1016,4 @@ _READINGS_CACHE_SIZE = 20_000
 """Fact readings kept (by fact, value and how it was written): bounded."""
 
 
-__all__ = ["Switch", "assess", "name_index"]
+__all__ = ["Switch", "assess", "assess_summary", "name_index"]

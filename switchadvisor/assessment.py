@@ -498,9 +498,8 @@ def switch_ids(from_: str, to: str) -> SwitchIds:
 
 def summary_washout(window: str, position: WashoutPosition,
                     weeks_since_stop: float | None) -> SummaryWashout:
-    key = (SummaryWashout, window, position, type(weeks_since_stop), weeks_since_stop)
-    return _shared(key, lambda: SummaryWashout(window=window, position=position,
-                                               weeks_since_stop=weeks_since_stop))
+    # not shared: one per gap, and gaps vary from record to record
+    return SummaryWashout(window=window, position=position, weeks_since_stop=weeks_since_stop)
 
 
 def summary_finding(id: str, severity: Severity, title: str,
@@ -522,7 +521,7 @@ def summary_not_evaluated(id: str, severity: Severity, title: str,
 
 _T = TypeVar("_T")
 _PARTS: dict[tuple[object, ...], Any] = {}
-_PARTS_SIZE = 10_000
+_PARTS_SIZE = 4_096
 """Summary parts kept by their content (frozen, so shared and written to JSON once): a finding
 gives the same part in every record that carries it. Bounded, so memory stays flat."""
 

@@ -434,7 +434,9 @@ class _PairWashout:
     """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
 
 
-_GAPS_PER_PAIR = 1024
+_GAPS_PER_PAIR = 16
+"""Gaps whose placed window is kept per pair: repeated gaps (whole weeks, a what-if sweep) hit;
+random gaps would only fill memory (240 pairs × this many Washout records)."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -1012,7 +1014,7 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
     return readings
 
 
-_READINGS_CACHE_SIZE = 20_000
+_READINGS_CACHE_SIZE = 2_048
 """Fact readings kept (by fact, value and how it was written): bounded."""
 
 

@@ -29,10 +29,10 @@ from switchadvisor.render.console import (
     SEVERITY_STYLE,
     fact_label,
     hanging,
+    in_words,
     plain,
     severity_label,
 )
-from switchadvisor.render.timeline import in_words
 from switchadvisor.rulebase import Severity
 
 LABEL_WIDTH = 9

@@ -10,10 +10,10 @@ sources (each once). `--full` has the reasoning and the citations. Finding ids a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
-from rich.table import Table
 from rich.text import Text
 
 from switchadvisor.assessment import (
@@ -29,11 +29,15 @@ from switchadvisor.render.console import (
     SEVERITY_STYLE,
     fact_label,
     hanging,
+    in_words,
     plain,
     severity_label,
 )
-from switchadvisor.render.timeline import in_words
+from switchadvisor.render.grid import Column, Grid, text_width
 from switchadvisor.rulebase import Severity
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 LABEL_WIDTH = 9
 """Width of the left-hand labels ("Facts", "Washout", …)."""
@@ -100,10 +104,9 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
         stale_line = None
     grid: RenderableType
     if len(title) + len(rules) + 2 <= width:  # side by side, the rule base on the right
-        grid = Table.grid(expand=True)
-        grid.add_column(ratio=1, no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(title, rules)
+        grid = Grid([Column(no_wrap=True), Column(justify="right", no_wrap=True)],
+                    [[title, rules]], lambda max_width: _header_widths(rules, max_width),
+                    padded=False, table=lambda: _header_table(title, rules))
     else:
         grid = Group(title, rules)
     classes = Text(f"{switch.from_.class_name} → {switch.to.class_name}")
@@ -123,12 +126,49 @@ def _header(assessment: Assessment, width: int) -> RenderableType:
     return Group(*lines)
 
 
+def _header_widths(rules: Text, max_width: int) -> list[int] | None:
+    """The title takes what the rule base leaves (as an expanding grid sizes them)."""
+    right = min(text_width(rules), max_width) or 1
+    return [max_width - right, right] if max_width - right >= 1 else None
+
+
+def _header_table(title: Text, rules: Text) -> Table:
+    from rich.table import Table
+
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1, no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_row(title, rules)
+    return grid
+
+
 def _heading(title: str) -> Text:
     return Text(title, style="bold underline")
 
 
-def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+LABELLED = (Column(style="bold", no_wrap=True, pad_right=1), Column())
+"""Label and content: the label's LABEL_WIDTH and a space, then the content."""
+
+
+def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Grid:
     """Label and content side by side; wrapped content keeps its indent."""
+    return Grid(LABELLED, rows, lambda max_width: _labelled_widths(rows, max_width),
+                padded=True, table=lambda: _labelled_table(rows))
+
+
+def _labelled_widths(rows: Sequence[tuple[str, RenderableType]],
+                     max_width: int) -> list[int] | None:
+    """The label's column, then the content's widest line, at most what is left."""
+    label = LABEL_WIDTH + 1
+    if max_width <= label:
+        return None
+    content = min(max(text_width(content) for _, content in rows), max_width) or 1
+    return [label, min(content, max_width - label)]
+
+
+def _labelled_table(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=LABEL_WIDTH, no_wrap=True, style="bold")
     grid.add_column(ratio=1)
@@ -137,13 +177,44 @@ def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Table:
     return grid
 
 
-def _rows(rows: Sequence[tuple[Text, Text, Text]], width: int) -> Table:
+ROWS = (Column(no_wrap=True, pad_right=1), Column(overflow="fold", pad_right=1),
+        Column(overflow="fold"))
+"""Severity, title, detail."""
+
+SEVERITY_WIDTH = 10
+"""The severity column is at least this wide (and a space)."""
+
+
+def _rows(rows: Sequence[tuple[Text, Text, Text]], width: int) -> Grid:
     """Severity, title, detail: the title column wraps under itself, never under the label;
     the detail column takes what it needs, up to a third of the width."""
+    return Grid(ROWS, rows, lambda max_width: _rows_widths(rows, width, max_width),
+                padded=True, table=lambda: _rows_table(rows, width))
+
+
+def _rows_widths(rows: Sequence[tuple[Text, Text, Text]], width: int,
+                 max_width: int) -> list[int] | None:
+    """The severity's width and a space, the detail's widest line up to a third of the
+    card, and the title the rest (as an expanding grid with a ratio column sizes them)."""
+    severity = max(SEVERITY_WIDTH + 1,
+                   min(max(text_width(row[0]) for row in rows) + 1, max_width))
+    detail = min(max(text_width(row[2]) for row in rows), max_width,
+                 _detail_width(width)) or 1
+    title = max_width - severity - detail
+    return [severity, title, detail] if title >= 2 else None
+
+
+def _detail_width(width: int) -> int:
+    return max(16, width // 3)
+
+
+def _rows_table(rows: Sequence[tuple[Text, Text, Text]], width: int) -> Table:
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(min_width=10, no_wrap=True)
+    grid.add_column(min_width=SEVERITY_WIDTH, no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_column(max_width=max(16, width // 3), overflow="fold")
+    grid.add_column(max_width=_detail_width(width), overflow="fold")
     for severity, title, detail in rows:
         grid.add_row(severity, title, detail)
     return grid

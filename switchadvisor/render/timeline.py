@@ -28,6 +28,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from switchadvisor.assessment import Assessment, Bound, Figure
+from switchadvisor.render.console import in_words
 from switchadvisor.render.safe import new_console
 
 Band = Literal["present", "recovery", "rebound", "window", "here", "missing"]
@@ -136,12 +137,6 @@ def rows(assessment: Assessment) -> list[Row]:
         result.append(Row(f"you are here ({_weeks(weeks)} w)", "here", low=weeks, high=weeks,
                           text=where))
     return result
-
-
-def in_words(name: str) -> str:
-    """A drug's name inside a sentence: generic names are not capitalised ("dimethyl
-    fumarate"); a name written with capitals inside it (a brand) is kept as it is."""
-    return name[:1].lower() + name[1:] if name[1:] == name[1:].lower() else name
 
 
 def _figures_text(figures: Sequence[Figure]) -> str:

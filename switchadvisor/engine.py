@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Protocol, TypedDict, TypeVar
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -245,11 +245,7 @@ def assess(
     superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
                   for item in pair.superseded]
 
-    # Most severe first; within a level, the layer order (specific before general) stays.
-    fired.sort(key=lambda item: -item.severity.rank)
-    not_evaluated.sort(key=lambda item: -item.severity.rank)
-    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
-    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    verdict, worst = _rank_findings(fired, not_evaluated)
     washout = _washout(pair.washout, context)
     caches = _caches(rulebase)
     return Assessment(
@@ -353,11 +349,7 @@ def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, Evaluation | None]]
                 common["id"], common["severity"], common["title"], pair_rule.missing,
                 [f"none: {reason}" for reason in _no_figure_reasons(pair_rule, context)],
                 evidence))
-    # as in assess: most severe first, the layer order kept within a level
-    fired.sort(key=lambda item: -item.severity.rank)
-    not_evaluated.sort(key=lambda item: -item.severity.rank)
-    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
-    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    verdict, worst = _rank_findings(fired, not_evaluated)
     return _SummaryParts(tuple(fired), tuple(not_evaluated), verdict, worst)
 
 
@@ -611,6 +603,27 @@ def _superseded_by(item: Superseded, superseding: Sequence[str],
 
 def _rank(severity: Severity) -> int:
     return severity.rank
+
+
+class _HasSeverity(Protocol):
+    @property
+    def severity(self) -> Severity: ...
+
+
+_Fired = TypeVar("_Fired", bound=_HasSeverity)
+_Pending = TypeVar("_Pending", bound=_HasSeverity)
+
+
+def _rank_findings(fired: list[_Fired], not_evaluated: list[_Pending],
+                   ) -> tuple[Severity, Severity]:
+    """Sort both lists most severe first (within a level the layer order, specific before
+    general, stays) and give the verdict and the worst severity still possible."""
+    fired.sort(key=lambda item: -item.severity.rank)
+    not_evaluated.sort(key=lambda item: -item.severity.rank)
+    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
+    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    return verdict, worst
+
 
 
 def _compose(rulebase: RuleBase, from_drug: Drug,

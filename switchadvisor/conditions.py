@@ -695,6 +695,24 @@ class Evaluation:
                 f"missing={self.missing!r}, decides={self.decides!r})")
 
 
+def decide(condition: Condition, lookup: FactLookup) -> tuple[Truth, tuple[str, ...]]:
+    """The result of ``evaluate`` and its ``missing`` facts, without the means to word them
+    (for callers that never show a trace: a batch summary)."""
+    truth: _TruthOf | None = condition.__dict__.get("_truth_of")
+    result = (truth or condition._truth)(lookup)
+    if result is not None:
+        return result, ()
+    return None, _missing(condition, _Values(lookup).__getitem__)[1]
+
+
+def _missing(condition: Condition, values: FactLookup) -> tuple[Node, tuple[str, ...]]:
+    """An undecided condition's residual, and the facts it still names (in order)."""
+    residual = _residual(condition.root, values)
+    seen: dict[str, None] = {}
+    _collect_names(residual, seen)
+    return residual, tuple(seen)
+
+
 def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
              label: Label | None = None, unknown: Label | None = None) -> Evaluation:
     """Evaluate ``condition`` three-valued, recording every comparison in words.
@@ -708,11 +726,9 @@ def evaluate(condition: Condition, lookup: FactLookup, describe: Describe, *,
     result = (truth or condition._truth)(lookup)
     if result is None:  # partial evaluation and words ask for the same facts again
         values = _Values(lookup).__getitem__
-        residual = _residual(condition.root, values)
-        seen: dict[str, None] = {}
-        _collect_names(residual, seen)
-        return Evaluation._lazy(None, tuple(seen), _Explain(condition, values, describe, label,
-                                                            unknown, residual))
+        residual, missing = _missing(condition, values)
+        return Evaluation._lazy(None, missing, _Explain(condition, values, describe, label,
+                                                        unknown, residual))
     return Evaluation._lazy(result, (), _Explain(condition, lookup, describe, label, unknown,
                                                  None))
 

@@ -42,7 +42,7 @@ from switchadvisor.assessment import (
     summary_washout,
     switch_ids,
 )
-from switchadvisor.conditions import Evaluation, Value, evaluate, render
+from switchadvisor.conditions import Evaluation, Value, decide, evaluate, render
 from switchadvisor.errors import InputError
 from switchadvisor.facts import (
     PATIENT_FACTS,
@@ -291,9 +291,8 @@ def assess_summary(
     from_drug, to_drug = switch.from_.drug, switch.to.drug
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
     pair = _pair(rulebase, from_drug, to_drug)
-    decided = [_decide(pair_rule, context) for pair_rule in pair.conditional]
-    pattern = tuple(evaluation.missing if outcome is _PENDING and evaluation is not None
-                    else outcome for outcome, evaluation in decided)
+    decided = [_outcome(pair_rule, context) for pair_rule in pair.conditional]
+    pattern = tuple(missing if outcome is _PENDING else outcome for outcome, missing in decided)
     parts = pair.summaries.get(pattern)
     if parts is None:
         parts = _summary_parts(pair, decided, context)
@@ -318,7 +317,7 @@ def assess_summary(
     )
 
 
-def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, Evaluation | None]],
+def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, tuple[str, ...]]],
                    context: _Context) -> _SummaryParts:
     """A summary's findings from the outcomes of the pair's conditional rules (in order)."""
     outcomes = dict(zip([id(rule) for rule in pair.conditional], decided, strict=True))
@@ -334,16 +333,15 @@ def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, Evaluation | None]]
                 fixed.id, fixed.severity, fixed.title, fixed.needs, fixed.options,
                 fixed.evidence))
             continue
-        outcome, evaluation = outcomes[id(pair_rule)]
+        outcome, missing = outcomes[id(pair_rule)]
         common, evidence = pair_rule.common, pair_rule.rule.finding.evidence
         if outcome is _FIRED:
             fired.append(summary_finding(common["id"], common["severity"], common["title"],
                                          evidence))
         elif outcome is _PENDING:
-            assert evaluation is not None
             not_evaluated.append(summary_not_evaluated(
-                common["id"], common["severity"], common["title"], evaluation.missing,
-                _options(evaluation.missing, context), evidence))
+                common["id"], common["severity"], common["title"], missing,
+                _options(missing, context), evidence))
         elif outcome is _NO_FIGURE:
             not_evaluated.append(summary_not_evaluated(
                 common["id"], common["severity"], common["title"], pair_rule.missing,
@@ -654,25 +652,33 @@ _FIRED, _NOT_FIRED, _PENDING, _NO_FIGURE = "fired", "not-fired", "pending", "no-
 evaluated because its message quotes a figure the drug does not have."""
 
 
+def _outcome(pair_rule: _PairRule, context: _Context) -> tuple[str, tuple[str, ...]]:
+    """The one decision about a rule, and the facts a pending one needs: what both the full
+    assessment (``_decide``) and the summary rest on."""
+    condition = pair_rule.rule.condition
+    # A message that would quote a figure this drug does not have is never printed with a
+    # gap in it: unless its condition is false or itself undecided, the finding is not
+    # evaluated, and says which figure is missing.
+    if pair_rule.missing and (condition is None
+                              or decide(condition, context.lookup)[0] is True):
+        return _NO_FIGURE, ()
+    if condition is None:
+        return _FIRED, ()
+    result, missing = decide(condition, context.lookup)
+    if result is None:
+        return _PENDING, missing
+    return (_FIRED if result else _NOT_FIRED), ()
+
+
 def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | None]:
-    """The one decision about a rule, shared by the full assessment and the summary; the
-    evaluation's trace and wording are worked out only if the caller reads them."""
-    rule = pair_rule.rule
-    if pair_rule.missing:
-        # A message that would quote a figure this drug does not have is never printed
-        # with a gap in it: unless its condition is false or itself undecided, the finding
-        # is not evaluated, and says which figure is missing.
-        evaluation = (evaluate(rule.condition, context.lookup, context.describe)
-                      if rule.condition is not None else None)
-        if evaluation is None or evaluation.result is True:
-            return _NO_FIGURE, None
-    if rule.condition is None:
-        return _FIRED, None
-    evaluation = evaluate(rule.condition, context.lookup, context.describe,
-                          label=context.label, unknown=context.unknown)
-    if evaluation.result is None:
-        return _PENDING, evaluation
-    return (_FIRED if evaluation.result else _NOT_FIRED), evaluation
+    """``_outcome``, with the evaluation whose trace and wording the full assessment shows
+    (worked out only when read)."""
+    outcome, _ = _outcome(pair_rule, context)
+    condition = pair_rule.rule.condition
+    if outcome is _NO_FIGURE or condition is None:
+        return outcome, None
+    return outcome, evaluate(condition, context.lookup, context.describe,
+                             label=context.label, unknown=context.unknown)
 
 
 def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],

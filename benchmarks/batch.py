@@ -57,14 +57,14 @@ def run_batch(command: list[str], source: Path, target: Path, detail: str,
     return seconds, cpu
 
 
-def peak_rss(exe: str, source: Path, target: Path) -> float:
+def peak_rss(exe: str, source: Path, target: Path, detail: str) -> float:
     """Peak RSS (MiB) of one batch run in a fresh process, measured by a wrapper."""
     code = ("import resource, subprocess, sys; "
             "subprocess.run(sys.argv[1:], check=False); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     completed = subprocess.run(
         [sys.executable, "-c", code, exe, "batch", str(source), "--output", str(target),
-         "--quiet"], capture_output=True, text=True, check=True)
+         "--detail", detail, "--quiet"], capture_output=True, text=True, check=True)
     return int(completed.stdout.split()[-1]) / 1024
 
 
@@ -123,10 +123,12 @@ def main() -> None:
             write_records(args.memory_records, large)
         else:
             large = big
-        small_rss = peak_rss(exe, small, out)
-        large_rss = peak_rss(exe, large, out)
-        print(f"peak RSS        : {small_rss:.1f} MiB for 10,000 records, {large_rss:.1f} MiB "
-              f"for {args.memory_records:,} (difference {large_rss - small_rss:+.1f} MiB)")
+        for detail in ("summary", "full"):
+            small_rss = peak_rss(exe, small, out, detail)
+            large_rss = peak_rss(exe, large, out, detail)
+            print(f"peak RSS {detail:<8}: {small_rss:.1f} MiB for 10,000 records, "
+                  f"{large_rss:.1f} MiB for {args.memory_records:,} "
+                  f"(difference {large_rss - small_rss:+.1f} MiB)")
 
 
 if __name__ == "__main__":

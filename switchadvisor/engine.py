@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 import re
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -237,8 +237,9 @@ def assess(
     fired: list[FiredFinding] = []
     not_evaluated: list[NotEvaluated] = []
     not_fired: list[NotFired] = []
+    caches = _caches(rulebase)
     for rule in pair.rules:
-        _evaluate_rule(rule, context, fired, not_evaluated, not_fired)
+        _evaluate_rule(rule, context, fired, not_evaluated, not_fired, caches)
     # Several specific findings can replace one general finding (e.g. two gap bands): name the
     # one that fired, if any, rather than one that did not apply to these facts.
     fired_ids = {item.id for item in fired}
@@ -251,7 +252,6 @@ def assess(
     verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
     worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
     washout = _washout(pair.washout, context)
-    caches = _caches(rulebase)
     return Assessment(
         id=record_id,
         tool_version=__version__,
@@ -416,6 +416,18 @@ class _PairRule:
     """The condition rendered (None = always applies)."""
     fixed: FiredFinding | NotEvaluated | None = None
     """Without a condition, the outcome is the same for every assessment: built once."""
+    facts: tuple[str, ...] = ()
+    """The patient facts the condition names: with the pair, they decide the outcome."""
+    outcomes: dict[_FactKey, _Outcome] = field(default_factory=dict)
+    """The finding built, by the values and readings of ``facts`` (bounded, filled as met:
+    see ``_Caches.outcomes_kept``)."""
+
+
+_Outcome = tuple[str, "FiredFinding | NotEvaluated | NotFired"]
+"""What became of a rule (``_FIRED`` …) and the finding built for it."""
+
+_FactKey = tuple[tuple[object, "str | None"], ...]
+"""The value and the reading (how it was written) of each fact a condition names."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -430,7 +442,7 @@ class _PairWashout:
     layer: Layer
     origin: str
     notes: tuple[str, ...]
-    placed: dict[tuple[type, float | None], Washout] = field(default_factory=dict)
+    placed: dict[tuple[type, float | str], Washout] = field(default_factory=dict)
     """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
 
 
@@ -493,6 +505,12 @@ class _Caches:
     readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
         default_factory=dict)
     """Each fact reading met, by fact, value, how it was written, default (bounded)."""
+    outcomes_kept: int = 0
+    """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
+    ``_OUTCOMES_KEPT``)."""
+    outcomes_seen: set[int] = field(default_factory=set)
+    """Fact keys met once (bounded): a finding is kept when its key comes a second time, so
+    that one-off values (a count given to the cell) do not fill the room frequent ones need."""
 
 
 def _caches(rulebase: RuleBase) -> _Caches:
@@ -546,11 +564,13 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
             missing=missing,
             message=None if missing else context.message(finding.message),
             condition=render(rule.condition.root) if rule.condition is not None else None,
+            facts=tuple(name for name in rule.condition.fact_names if name in PATIENT_FACTS)
+            if rule.condition is not None else (),
         )
         if rule.condition is None:
             always: list[FiredFinding] = []
             pending: list[NotEvaluated] = []
-            _evaluate_rule(pair_rule, context, always, pending, [])
+            _evaluate_rule(pair_rule, context, always, pending, [], None)
             pair_rule = dataclasses.replace(pair_rule, fixed=always[0] if always else pending[0])
         kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
@@ -661,9 +681,12 @@ def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | 
 
 
 def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
-                   not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
-    # Output dataclasses are built without validation: every value here is already of the
-    # field's type (validated rule-base data, strings, enums).
+                   not_evaluated: list[NotEvaluated], not_fired: list[NotFired],
+                   caches: _Caches | None) -> None:
+    """Append the rule's finding to the list its outcome puts it in.
+
+    The finding depends only on the pair and on the values (and readings) of the patient
+    facts the condition names, so with ``caches`` a finding met before is shared (frozen)."""
     fixed = pair_rule.fixed
     if fixed is not None:
         if isinstance(fixed, FiredFinding):
@@ -671,46 +694,96 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
         else:
             not_evaluated.append(fixed)
         return
+    key: _FactKey | None = None
+    if caches is not None:
+        facts = context.facts
+        read_as = facts.read_as
+        key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])
+        known = pair_rule.outcomes.get(key)
+        if known is not None:
+            _OUTCOME_LISTS[known[0]](fired, not_evaluated, not_fired).append(known[1])
+            return
+    outcome, finding = _build_finding(pair_rule, context)
+    _OUTCOME_LISTS[outcome](fired, not_evaluated, not_fired).append(finding)
+    if key is None or caches is None:
+        return
+    seen = caches.outcomes_seen
+    owned = hash((id(pair_rule), key))  # a collision only keeps a finding early
+    if owned not in seen:  # met once: kept if it comes again
+        if len(seen) >= _OUTCOMES_SEEN:
+            seen.clear()
+        if _plain(key):
+            seen.add(owned)
+    elif caches.outcomes_kept < _OUTCOMES_KEPT:
+        pair_rule.outcomes[key] = (outcome, finding)
+        caches.outcomes_kept += 1
+
+
+_OUTCOMES_KEPT = 4096
+"""Findings kept for reuse, all pairs together: bounded, so memory stays flat."""
+
+_OUTCOMES_SEEN = 16_384
+"""Fact keys remembered as met once (cleared when full)."""
+
+_OUTCOME_LISTS: dict[str, Callable[[list[FiredFinding], list[NotEvaluated], list[NotFired]],
+                                   list[Any]]] = {
+    _FIRED: lambda fired, not_evaluated, not_fired: fired,
+    _NOT_FIRED: lambda fired, not_evaluated, not_fired: not_fired,
+    _PENDING: lambda fired, not_evaluated, not_fired: not_evaluated,
+    _NO_FIGURE: lambda fired, not_evaluated, not_fired: not_evaluated,
+}
+"""Which of the three lists a finding with this outcome goes in."""
+
+
+def _plain(key: _FactKey) -> bool:
+    """Whether equal keys are sure to give the same words: not for a number without a
+    reading that is zero (-0.0 equals 0.0 but is written "-0") or not equal to itself."""
+    for value, read in key:
+        if read is None and type(value) is float and (value == 0 or value != value):
+            return False
+    return True
+
+
+def _build_finding(pair_rule: _PairRule, context: _Context) -> _Outcome:
+    """The finding for this switch's facts, and its outcome. Output dataclasses are built
+    without validation: every value here is already of the field's type (validated
+    rule-base data, strings, enums)."""
     outcome, evaluation = _decide(pair_rule, context)
-    rule = pair_rule.rule
-    finding = rule.finding
+    finding = pair_rule.rule.finding
     common = pair_rule.common
     if outcome is _NO_FIGURE:
         reasons = _no_figure_reasons(pair_rule, context)
-        not_evaluated.append(NotEvaluated(
+        return outcome, NotEvaluated(
             **common,
             condition=pair_rule.condition if pair_rule.condition is not None else "always",
             needs=list(pair_rule.missing), options=[f"none: {reason}" for reason in reasons],
             decides=f"needs a verified figure: {'; '.join(reasons)}",
             trace=[TraceStep(text=reason, result=None) for reason in reasons],
             evidence=list(finding.evidence),
-            counter_evidence=list(finding.counter_evidence)))
-        return
+            counter_evidence=list(finding.counter_evidence))
     message = pair_rule.message
     if evaluation is None:  # fired, with no condition
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding(
+        return outcome, FiredFinding(
             **common, message=message, condition=None,
             trace=[TraceStep(text="always applies to this switch", result=True)],
-            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
-        return
+            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence))
     trace = [TraceStep(text=step.text, result=step.result) for step in evaluation.trace]
     condition = pair_rule.condition
     assert condition is not None
     if outcome is _FIRED:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding(
+        return outcome, FiredFinding(
             **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
-            counter_evidence=list(finding.counter_evidence)))
-    elif outcome is _NOT_FIRED:
-        not_fired.append(NotFired(**common, condition=condition, trace=trace))
-    else:
-        not_evaluated.append(NotEvaluated(
-            **common, condition=condition, needs=list(evaluation.missing),
-            options=_options(evaluation.missing, context),
-            decides=f"fires if {evaluation.decides}", trace=trace,
-            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
+            counter_evidence=list(finding.counter_evidence))
+    if outcome is _NOT_FIRED:
+        return outcome, NotFired(**common, condition=condition, trace=trace)
+    return outcome, NotEvaluated(
+        **common, condition=condition, needs=list(evaluation.missing),
+        options=_options(evaluation.missing, context),
+        decides=f"fires if {evaluation.decides}", trace=trace,
+        evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence))
 
 
 def _no_figure_reasons(pair_rule: _PairRule, context: _Context) -> list[str]:
@@ -756,7 +829,7 @@ def _washout(pair: _PairWashout | None, context: _Context) -> Washout | None:
     if pair is None:
         return None
     weeks = context.facts.weeks_since_stop
-    key = (type(weeks), weeks)
+    key = (type(weeks), weeks if weeks else repr(weeks))  # -0.0 == 0.0, written "-0"
     washout = pair.placed.get(key)
     if washout is None:
         position, explanation = _position(weeks, pair.low, pair.high)
@@ -999,7 +1072,8 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
         if value is None:
             continue
         default = facts.is_default(name)
-        key = (name, type(value), value, facts.read_as.get(name), default)
+        key = (name, type(value), value if value else repr(value),  # -0.0 == 0.0: "-0"
+               facts.read_as.get(name), default)
         reading = shared.get(key)
         if reading is None:
             reading = FactReading(

@@ -105,8 +105,12 @@ def _writer(kind: type) -> Callable[[Any, str | None], str]:
     """The writer of a type met for the first time: an enum, a str subclass, a dataclass."""
     writer: Callable[[Any, str | None], str]
     if issubclass(kind, enum.Enum):
+        texts = {member: _write(member.value, None) for member in kind}
+        """Each member's text, written once (an enum's value is a scalar: no indent)."""
+
         def writer(value: Any, newline: str | None) -> str:
-            return _write(value.value, newline)
+            text = texts.get(value)
+            return text if text is not None else _write(value.value, newline)
     elif issubclass(kind, str):
         def writer(value: Any, newline: str | None) -> str:
             return _string(value)
@@ -127,7 +131,9 @@ def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
                 return "[" + ",".join(map(_string, value)) + "]"
             except TypeError:  # not all strings
                 pass
-        return "[" + ",".join([_write(item, None) for item in value]) + "]"
+        writers = _WRITERS
+        return "[" + ",".join([(writers.get(type(item)) or _writer(type(item)))(item, None)
+                               for item in value]) + "]"
     inner = newline + "  "
     return ("[" + inner + ("," + inner).join([_write(item, inner) for item in value])
             + newline + "]")
@@ -166,6 +172,7 @@ def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
 
 def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
     keys, prefixes, values, memo = plan.keys, plan.prefixes, plan.values, plan.memo
+    writers = _WRITERS  # each field's writer looked up by its value's type, inline
 
     def write(value: Any, newline: str | None) -> str:
         if newline is not None:
@@ -175,8 +182,8 @@ def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
             text: str | None = value.__dict__.get(_MEMO)
             if text is not None:
                 return text
-        text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
-                               zip(prefixes, values(value), strict=False)]) + "}"
+        text = "{" + ",".join([prefix + (writers.get(type(item)) or _writer(type(item)))(
+            item, None) for prefix, item in zip(prefixes, values(value), strict=False)]) + "}"
         if memo:
             object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
         return text

@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 import re
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -234,23 +234,16 @@ def assess(
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
     pair = _pair(rulebase, from_drug, to_drug)
 
-    fired: list[FiredFinding] = []
-    not_evaluated: list[NotEvaluated] = []
-    not_fired: list[NotFired] = []
     caches = _caches(rulebase)
-    for rule in pair.rules:
-        _evaluate_rule(rule, context, fired, not_evaluated, not_fired, caches)
-    # Several specific findings can replace one general finding (e.g. two gap bands): name the
-    # one that fired, if any, rather than one that did not apply to these facts.
-    fired_ids = {item.id for item in fired}
-    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
-                  for item in pair.superseded]
-
-    # Most severe first; within a level, the layer order (specific before general) stays.
-    fired.sort(key=lambda item: -item.severity.rank)
-    not_evaluated.sort(key=lambda item: -item.severity.rank)
-    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
-    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    decided = [_outcome(pair_rule, context, caches) for pair_rule in pair.conditional]
+    # kept findings live as long as the pair: their identities name the pattern of outcomes
+    pattern = tuple([id(finding) for _, finding, kept in decided if kept])
+    parts = pair.findings.get(pattern) if len(pattern) == len(decided) else None
+    if parts is None:
+        parts = _findings(rulebase, pair, decided)
+        if len(pattern) == len(decided) and caches.findings_kept < _FINDINGS_KEPT:
+            pair.findings[pattern] = parts
+            caches.findings_kept += 1
     washout = _washout(pair.washout, context)
     return Assessment(
         id=record_id,
@@ -261,18 +254,53 @@ def assess(
         switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
         facts=_readings(facts, caches),
-        verdict=verdict,
-        worst_possible=worst,
+        verdict=parts.verdict,
+        worst_possible=parts.worst,
         washout=washout,
         figures=list(pair.figures),
-        findings=fired,
-        not_evaluated=not_evaluated,
-        not_fired=not_fired,
-        superseded=superseded,
+        findings=list(parts.fired),
+        not_evaluated=list(parts.not_evaluated),
+        not_fired=list(parts.not_fired),
+        superseded=list(parts.superseded),
         alternatives=list(pair.alternatives),
-        evidence=_pair_evidence(rulebase, pair, fired, not_evaluated),
+        evidence=list(parts.evidence),
         disclaimer=pair.disclaimer,
     )
+
+
+def _findings(rulebase: RuleBase, pair: _Pair,
+              decided: Sequence[tuple[str, _Finding, bool]]) -> _Findings:
+    """An assessment's findings, verdict and evidence from the outcomes of the pair's
+    conditional rules (in order) and its fixed findings."""
+    outcomes = dict(zip([id(pair_rule) for pair_rule in pair.conditional], decided,
+                        strict=True))
+    fired: list[FiredFinding] = []
+    not_evaluated: list[NotEvaluated] = []
+    not_fired: list[NotFired] = []
+    for pair_rule in pair.rules:
+        finding: _Finding | None = pair_rule.fixed
+        if finding is None:
+            finding = outcomes[id(pair_rule)][1]
+        if isinstance(finding, FiredFinding):
+            fired.append(finding)
+        elif isinstance(finding, NotEvaluated):
+            not_evaluated.append(finding)
+        else:
+            not_fired.append(finding)
+    # Several specific findings can replace one general finding (e.g. two gap bands): name the
+    # one that fired, if any, rather than one that did not apply to these facts.
+    fired_ids = {item.id for item in fired}
+    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
+                  for item in pair.superseded]
+    # Most severe first; within a level, the layer order (specific before general) stays.
+    fired.sort(key=lambda item: -item.severity.rank)
+    not_evaluated.sort(key=lambda item: -item.severity.rank)
+    verdict = max((item.severity for item in fired), key=_rank, default=Severity.INFO)
+    worst = max([verdict, *(item.severity for item in not_evaluated)], key=_rank)
+    return _Findings(fired=tuple(fired), not_evaluated=tuple(not_evaluated),
+                     not_fired=tuple(not_fired), superseded=tuple(superseded),
+                     verdict=verdict, worst=worst,
+                     evidence=tuple(_pair_evidence(rulebase, pair, fired, not_evaluated)))
 
 
 def assess_summary(
@@ -423,7 +451,9 @@ class _PairRule:
     see ``_Caches.outcomes_kept``)."""
 
 
-_Outcome = tuple[str, "FiredFinding | NotEvaluated | NotFired"]
+_Finding = FiredFinding | NotEvaluated | NotFired
+
+_Outcome = tuple[str, _Finding]
 """What became of a rule (``_FIRED`` …) and the finding built for it."""
 
 _FactKey = tuple[tuple[object, "str | None"], ...]
@@ -446,7 +476,9 @@ class _PairWashout:
     """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
 
 
-_GAPS_PER_PAIR = 1024
+_GAPS_PER_PAIR = 16
+"""Placed washouts kept per pair: gaps given to the day rarely repeat, so a few ('not
+given' first) are kept; more only grew memory with the number of records."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -468,9 +500,25 @@ class _Pair:
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
     conditional: tuple[_PairRule, ...] = ()
     """The rules whose outcome depends on the facts (the others are ``fixed``)."""
+    findings: dict[tuple[int, ...], _Findings] = field(default_factory=dict)
+    """An assessment's findings by the kept findings of the conditional rules (bounded:
+    ``_FINDINGS_KEPT``, filled as met)."""
     summaries: dict[tuple[object, ...], _SummaryParts] = field(default_factory=dict)
     """A summary's findings by the outcomes of the conditional rules (bounded, filled as
     met): a handful of outcome patterns cover every record of a pair."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Findings:
+    """What an assessment says about findings, for one pattern of outcomes."""
+
+    fired: tuple[FiredFinding, ...]
+    not_evaluated: tuple[NotEvaluated, ...]
+    not_fired: tuple[NotFired, ...]
+    superseded: tuple[Superseded, ...]
+    verdict: Severity
+    worst: Severity
+    evidence: tuple[EvidenceOut, ...]
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -505,6 +553,8 @@ class _Caches:
     readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
         default_factory=dict)
     """Each fact reading met, by fact, value, how it was written, default (bounded)."""
+    findings_kept: int = 0
+    """Findings parts kept in the pairs' ``findings`` (bounded by ``_FINDINGS_KEPT``)."""
     outcomes_kept: int = 0
     """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
     ``_OUTCOMES_KEPT``)."""
@@ -568,10 +618,9 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
             if rule.condition is not None else (),
         )
         if rule.condition is None:
-            always: list[FiredFinding] = []
-            pending: list[NotEvaluated] = []
-            _evaluate_rule(pair_rule, context, always, pending, [], None)
-            pair_rule = dataclasses.replace(pair_rule, fixed=always[0] if always else pending[0])
+            fixed = _build_finding(pair_rule, context)[1]
+            assert not isinstance(fixed, NotFired), "a rule without a condition always fires"
+            pair_rule = dataclasses.replace(pair_rule, fixed=fixed)
         kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
     return _Pair(
@@ -680,33 +729,20 @@ def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | 
     return (_FIRED if evaluation.result else _NOT_FIRED), evaluation
 
 
-def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
-                   not_evaluated: list[NotEvaluated], not_fired: list[NotFired],
-                   caches: _Caches | None) -> None:
-    """Append the rule's finding to the list its outcome puts it in.
+def _outcome(pair_rule: _PairRule, context: _Context,
+             caches: _Caches) -> tuple[str, _Finding, bool]:
+    """What became of a conditional rule, its finding, and whether that finding is one kept
+    for reuse (then shared, frozen, and alive as long as the pair).
 
     The finding depends only on the pair and on the values (and readings) of the patient
-    facts the condition names, so with ``caches`` a finding met before is shared (frozen)."""
-    fixed = pair_rule.fixed
-    if fixed is not None:
-        if isinstance(fixed, FiredFinding):
-            fired.append(fixed)
-        else:
-            not_evaluated.append(fixed)
-        return
-    key: _FactKey | None = None
-    if caches is not None:
-        facts = context.facts
-        read_as = facts.read_as
-        key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])
-        known = pair_rule.outcomes.get(key)
-        if known is not None:
-            _OUTCOME_LISTS[known[0]](fired, not_evaluated, not_fired).append(known[1])
-            return
+    facts the condition names: a finding met before with the same ones is reused."""
+    facts = context.facts
+    read_as = facts.read_as
+    key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])
+    known = pair_rule.outcomes.get(key)
+    if known is not None:
+        return known[0], known[1], True
     outcome, finding = _build_finding(pair_rule, context)
-    _OUTCOME_LISTS[outcome](fired, not_evaluated, not_fired).append(finding)
-    if key is None or caches is None:
-        return
     seen = caches.outcomes_seen
     owned = hash((id(pair_rule), key))  # a collision only keeps a finding early
     if owned not in seen:  # met once: kept if it comes again
@@ -717,6 +753,8 @@ def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFin
     elif caches.outcomes_kept < _OUTCOMES_KEPT:
         pair_rule.outcomes[key] = (outcome, finding)
         caches.outcomes_kept += 1
+        return outcome, finding, True
+    return outcome, finding, False
 
 
 _OUTCOMES_KEPT = 4096
@@ -725,14 +763,9 @@ _OUTCOMES_KEPT = 4096
 _OUTCOMES_SEEN = 16_384
 """Fact keys remembered as met once (cleared when full)."""
 
-_OUTCOME_LISTS: dict[str, Callable[[list[FiredFinding], list[NotEvaluated], list[NotFired]],
-                                   list[Any]]] = {
-    _FIRED: lambda fired, not_evaluated, not_fired: fired,
-    _NOT_FIRED: lambda fired, not_evaluated, not_fired: not_fired,
-    _PENDING: lambda fired, not_evaluated, not_fired: not_evaluated,
-    _NO_FIGURE: lambda fired, not_evaluated, not_fired: not_evaluated,
-}
-"""Which of the three lists a finding with this outcome goes in."""
+_FINDINGS_KEPT = 4096
+"""Findings parts (``_Findings``) kept by pattern of outcomes, all pairs together."""
+
 
 
 def _plain(key: _FactKey) -> bool:

@@ -132,8 +132,11 @@ def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
             except TypeError:  # not all strings
                 pass
         writers = _WRITERS
-        return "[" + ",".join([(writers.get(type(item)) or _writer(type(item)))(item, None)
-                               for item in value]) + "]"
+        parts = [","] * (2 * len(value) + 1)  # "[", item, ",", item, …, "]": joined once
+        parts[0], parts[-1] = "[", "]"
+        parts[1::2] = [(writers.get(type(item)) or _writer(type(item)))(item, None)
+                       for item in value]
+        return "".join(parts)
     inner = newline + "  "
     return ("[" + inner + ("," + inner).join([_write(item, inner) for item in value])
             + newline + "]")
@@ -171,8 +174,14 @@ def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
 
 
 def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
-    keys, prefixes, values, memo = plan.keys, plan.prefixes, plan.values, plan.memo
+    keys, values, memo = plan.keys, plan.values, plan.memo
     writers = _WRITERS  # each field's writer looked up by its value's type, inline
+    # '{"a":', value, ',"b":', value, …, '}': the text is joined once, not copied per field
+    frame: list[str | None] = [None] * (2 * len(keys) + 1)
+    frame[0::2] = [*(("," if index else "{") + prefix
+                     for index, prefix in enumerate(plan.prefixes)), "}"]
+    if not keys:
+        frame = ["{}"]
 
     def write(value: Any, newline: str | None) -> str:
         if newline is not None:
@@ -182,8 +191,10 @@ def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
             text: str | None = value.__dict__.get(_MEMO)
             if text is not None:
                 return text
-        text = "{" + ",".join([prefix + (writers.get(type(item)) or _writer(type(item)))(
-            item, None) for prefix, item in zip(prefixes, values(value), strict=False)]) + "}"
+        parts = frame.copy()
+        parts[1::2] = [(writers.get(type(item)) or _writer(type(item)))(item, None)
+                       for item in values(value)]
+        text = "".join(parts)  # type: ignore[arg-type]  # every None replaced
         if memo:
             object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
         return text

@@ -235,13 +235,16 @@ def assess(
     pair = _pair(rulebase, from_drug, to_drug)
 
     caches = _caches(rulebase)
-    decided = [_outcome(pair_rule, context, caches) for pair_rule in pair.conditional]
+    # findings are kept for reuse with the pair, if the pair itself is kept
+    keep = caches if caches.pairs.get((from_drug.id, to_drug.id)) is pair else None
+    decided = [_outcome(pair_rule, context, keep) for pair_rule in pair.conditional]
     # kept findings live as long as the pair: their identities name the pattern of outcomes
     pattern = tuple([id(finding) for _, finding, kept in decided if kept])
     parts = pair.findings.get(pattern) if len(pattern) == len(decided) else None
     if parts is None:
         parts = _findings(rulebase, pair, decided)
-        if len(pattern) == len(decided) and caches.findings_kept < _FINDINGS_KEPT:
+        if keep is not None and len(pattern) == len(decided) \
+                and caches.findings_kept < _FINDINGS_KEPT:
             pair.findings[pattern] = parts
             caches.findings_kept += 1
     washout = _washout(pair.washout, context)
@@ -730,12 +733,15 @@ def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | 
 
 
 def _outcome(pair_rule: _PairRule, context: _Context,
-             caches: _Caches) -> tuple[str, _Finding, bool]:
+             caches: _Caches | None) -> tuple[str, _Finding, bool]:
     """What became of a conditional rule, its finding, and whether that finding is one kept
-    for reuse (then shared, frozen, and alive as long as the pair).
+    for reuse (then shared, frozen, and alive as long as the pair); none is kept without
+    ``caches``.
 
     The finding depends only on the pair and on the values (and readings) of the patient
     facts the condition names: a finding met before with the same ones is reused."""
+    if caches is None:
+        return (*_build_finding(pair_rule, context), False)
     facts = context.facts
     read_as = facts.read_as
     key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])

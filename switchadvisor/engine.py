@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Generic, TypedDict, TypeVar
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -238,15 +238,12 @@ def assess(
     # findings are kept for reuse with the pair, if the pair itself is kept
     keep = caches if caches.pairs.get((from_drug.id, to_drug.id)) is pair else None
     decided = [_outcome(pair_rule, context, keep) for pair_rule in pair.conditional]
-    # kept findings live as long as the pair: their identities name the pattern of outcomes
-    pattern = tuple([id(finding) for _, finding, kept in decided if kept])
-    parts = pair.findings.get(pattern) if len(pattern) == len(decided) else None
-    if parts is None:
-        parts = _findings(rulebase, pair, decided)
-        if keep is not None and len(pattern) == len(decided) \
-                and caches.findings_kept < _FINDINGS_KEPT:
-            pair.findings[pattern] = parts
-            caches.findings_kept += 1
+    kinds = tuple([outcome for outcome, _ in decided])
+    layout = pair.layouts.get(kinds)
+    if layout is None:
+        layout = _layout(rulebase, pair, decided)
+        if len(pair.layouts) < _LAYOUTS_PER_PAIR:
+            pair.layouts[kinds] = layout
     washout = _washout(pair.washout, context)
     return Assessment(
         id=record_id,
@@ -257,22 +254,47 @@ def assess(
         switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
         facts=_readings(facts, caches),
-        verdict=parts.verdict,
-        worst_possible=parts.worst,
+        verdict=layout.verdict,
+        worst_possible=layout.worst,
         washout=washout,
         figures=list(pair.figures),
-        findings=list(parts.fired),
-        not_evaluated=list(parts.not_evaluated),
-        not_fired=list(parts.not_fired),
-        superseded=list(parts.superseded),
+        findings=_filled(layout.fired, decided),
+        not_evaluated=_filled(layout.not_evaluated, decided),
+        not_fired=_filled(layout.not_fired, decided),
+        superseded=list(layout.superseded),
         alternatives=list(pair.alternatives),
-        evidence=list(parts.evidence),
+        evidence=list(layout.evidence),
         disclaimer=pair.disclaimer,
     )
 
 
-def _findings(rulebase: RuleBase, pair: _Pair,
-              decided: Sequence[tuple[str, _Finding, bool]]) -> _Findings:
+def _filled(slots: _Slots[_F], decided: Sequence[_Outcome]) -> list[_F]:
+    """A findings list from its layout: the fixed findings, and this assessment's findings
+    of the conditional rules in their places."""
+    items = list(slots.template)
+    for position, index in slots.slots:
+        items[position] = decided[index][1]  # type: ignore[assignment]  # by construction
+    return items  # type: ignore[return-value]  # every None replaced
+
+
+def _layout(rulebase: RuleBase, pair: _Pair, decided: Sequence[_Outcome]) -> _Layout:
+    """Where each finding goes for one pattern of outcomes of the pair's conditional rules:
+    the lists, their order, the verdict and the evidence depend on which list each rule's
+    finding is in, and on the rule, never on the finding's trace."""
+    parts = _findings(rulebase, pair, decided)
+    index = {id(finding): number for number, (_, finding) in enumerate(decided)}
+
+    def slots(items: tuple[_F, ...]) -> _Slots[_F]:
+        return _Slots(template=tuple(None if id(item) in index else item for item in items),
+                      slots=tuple((position, index[id(item)])
+                                  for position, item in enumerate(items) if id(item) in index))
+
+    return _Layout(fired=slots(parts.fired), not_evaluated=slots(parts.not_evaluated),
+                   not_fired=slots(parts.not_fired), superseded=parts.superseded,
+                   verdict=parts.verdict, worst=parts.worst, evidence=parts.evidence)
+
+
+def _findings(rulebase: RuleBase, pair: _Pair, decided: Sequence[_Outcome]) -> _Findings:
     """An assessment's findings, verdict and evidence from the outcomes of the pair's
     conditional rules (in order) and its fixed findings."""
     outcomes = dict(zip([id(pair_rule) for pair_rule in pair.conditional], decided,
@@ -503,9 +525,9 @@ class _Pair:
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
     conditional: tuple[_PairRule, ...] = ()
     """The rules whose outcome depends on the facts (the others are ``fixed``)."""
-    findings: dict[tuple[int, ...], _Findings] = field(default_factory=dict)
-    """An assessment's findings by the kept findings of the conditional rules (bounded:
-    ``_FINDINGS_KEPT``, filled as met)."""
+    layouts: dict[tuple[str, ...], _Layout] = field(default_factory=dict)
+    """Where an assessment's findings go, by the outcomes of the conditional rules (bounded:
+    ``_LAYOUTS_PER_PAIR``, filled as met)."""
     summaries: dict[tuple[object, ...], _SummaryParts] = field(default_factory=dict)
     """A summary's findings by the outcomes of the conditional rules (bounded, filled as
     met): a handful of outcome patterns cover every record of a pair."""
@@ -518,6 +540,32 @@ class _Findings:
     fired: tuple[FiredFinding, ...]
     not_evaluated: tuple[NotEvaluated, ...]
     not_fired: tuple[NotFired, ...]
+    superseded: tuple[Superseded, ...]
+    verdict: Severity
+    worst: Severity
+    evidence: tuple[EvidenceOut, ...]
+
+
+_F = TypeVar("_F", FiredFinding, NotEvaluated, NotFired)
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Slots(Generic[_F]):
+    """One findings list of a layout: the fixed findings in place, None where a conditional
+    rule's finding goes, and for each such place the rule's index among the conditional."""
+
+    template: tuple[_F | None, ...]
+    slots: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Layout:
+    """Where an assessment's findings go for one pattern of outcomes, with what follows
+    from the pattern alone (the verdict, superseded findings, the evidence list)."""
+
+    fired: _Slots[FiredFinding]
+    not_evaluated: _Slots[NotEvaluated]
+    not_fired: _Slots[NotFired]
     superseded: tuple[Superseded, ...]
     verdict: Severity
     worst: Severity
@@ -556,8 +604,6 @@ class _Caches:
     readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
         default_factory=dict)
     """Each fact reading met, by fact, value, how it was written, default (bounded)."""
-    findings_kept: int = 0
-    """Findings parts kept in the pairs' ``findings`` (bounded by ``_FINDINGS_KEPT``)."""
     outcomes_kept: int = 0
     """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
     ``_OUTCOMES_KEPT``)."""
@@ -732,22 +778,20 @@ def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | 
     return (_FIRED if evaluation.result else _NOT_FIRED), evaluation
 
 
-def _outcome(pair_rule: _PairRule, context: _Context,
-             caches: _Caches | None) -> tuple[str, _Finding, bool]:
-    """What became of a conditional rule, its finding, and whether that finding is one kept
-    for reuse (then shared, frozen, and alive as long as the pair); none is kept without
-    ``caches``.
+def _outcome(pair_rule: _PairRule, context: _Context, caches: _Caches | None) -> _Outcome:
+    """What became of a conditional rule, and its finding; with ``caches``, a finding may be
+    kept for reuse (then shared, frozen, and alive as long as the pair).
 
     The finding depends only on the pair and on the values (and readings) of the patient
     facts the condition names: a finding met before with the same ones is reused."""
     if caches is None:
-        return (*_build_finding(pair_rule, context), False)
+        return _build_finding(pair_rule, context)
     facts = context.facts
     read_as = facts.read_as
     key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])
     known = pair_rule.outcomes.get(key)
     if known is not None:
-        return known[0], known[1], True
+        return known
     outcome, finding = _build_finding(pair_rule, context)
     seen = caches.outcomes_seen
     owned = hash((id(pair_rule), key))  # a collision only keeps a finding early
@@ -759,8 +803,7 @@ def _outcome(pair_rule: _PairRule, context: _Context,
     elif caches.outcomes_kept < _OUTCOMES_KEPT:
         pair_rule.outcomes[key] = (outcome, finding)
         caches.outcomes_kept += 1
-        return outcome, finding, True
-    return outcome, finding, False
+    return outcome, finding
 
 
 _OUTCOMES_KEPT = 4096
@@ -769,8 +812,8 @@ _OUTCOMES_KEPT = 4096
 _OUTCOMES_SEEN = 16_384
 """Fact keys remembered as met once (cleared when full)."""
 
-_FINDINGS_KEPT = 4096
-"""Findings parts (``_Findings``) kept by pattern of outcomes, all pairs together."""
+_LAYOUTS_PER_PAIR = 256
+"""Layouts kept per pair (one per pattern of outcomes met): bounded."""
 
 
 

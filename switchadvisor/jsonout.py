@@ -228,7 +228,7 @@ def _fixed_text(kind: type) -> bool:
 _LISTS: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
 """List texts by their items' identities (with the items, kept alive)."""
 _LISTS_KEPT = 4096
-_LIST_CHARS = 4_000_000
+_LIST_CHARS = 2_000_000
 """At most this many characters of list text are kept, all lists together."""
 _list_chars = 0
 _LISTS_SEEN: set[int] = set()

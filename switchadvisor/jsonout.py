@@ -237,7 +237,7 @@ _FIXED: dict[type, bool] = {}
 
 
 _WRITERS: dict[type, Callable[[Any, str | None], str]] = {
-    str: lambda value, newline: _text(value),
+    str: lambda value, newline: _string(value) if len(value) < _LONG else _text(value),
     type(None): lambda value, newline: "null",
     bool: _bool,
     int: lambda value, newline: int.__repr__(value),

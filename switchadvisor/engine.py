@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict, TypeVar
+from typing import Generic, Protocol, TypedDict, TypeVar
 
 from switchadvisor import __version__, timeunits
 from switchadvisor.assessment import (
@@ -234,20 +234,17 @@ def assess(
     context = _Context(from_drug, to_drug, facts, rulebase.classes)
     pair = _pair(rulebase, from_drug, to_drug)
 
-    fired: list[FiredFinding] = []
-    not_evaluated: list[NotEvaluated] = []
-    not_fired: list[NotFired] = []
-    for rule in pair.rules:
-        _evaluate_rule(rule, context, fired, not_evaluated, not_fired)
-    # Several specific findings can replace one general finding (e.g. two gap bands): name the
-    # one that fired, if any, rather than one that did not apply to these facts.
-    fired_ids = {item.id for item in fired}
-    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
-                  for item in pair.superseded]
-
-    verdict, worst = _rank_findings(fired, not_evaluated)
-    washout = _washout(pair.washout, context)
     caches = _caches(rulebase)
+    # findings are kept for reuse with the pair, if the pair itself is kept
+    keep = caches if caches.pairs.get((from_drug.id, to_drug.id)) is pair else None
+    decided = [_reused_finding(pair_rule, context, keep) for pair_rule in pair.conditional]
+    kinds = tuple([outcome for outcome, _ in decided])
+    layout = pair.layouts.get(kinds)
+    if layout is None:
+        layout = _layout(rulebase, pair, decided)
+        if len(pair.layouts) < _LAYOUTS_PER_PAIR:
+            pair.layouts[kinds] = layout
+    washout = _washout(pair.washout, context)
     return Assessment(
         id=record_id,
         tool_version=__version__,
@@ -257,18 +254,74 @@ def assess(
         switch=_switch_info(rulebase, caches, pair, switch),
         summary=list(pair.summary),
         facts=_readings(facts, caches),
-        verdict=verdict,
-        worst_possible=worst,
+        verdict=layout.verdict,
+        worst_possible=layout.worst,
         washout=washout,
         figures=list(pair.figures),
-        findings=fired,
-        not_evaluated=not_evaluated,
-        not_fired=not_fired,
-        superseded=superseded,
+        findings=_filled(layout.fired, decided),
+        not_evaluated=_filled(layout.not_evaluated, decided),
+        not_fired=_filled(layout.not_fired, decided),
+        superseded=list(layout.superseded),
         alternatives=list(pair.alternatives),
-        evidence=_pair_evidence(rulebase, pair, fired, not_evaluated),
+        evidence=list(layout.evidence),
         disclaimer=pair.disclaimer,
     )
+
+
+def _filled(slots: _Slots[_F], decided: Sequence[_Outcome]) -> list[_F]:
+    """A findings list from its layout: the fixed findings, and this assessment's findings
+    of the conditional rules in their places."""
+    items = list(slots.template)
+    for position, index in slots.slots:
+        items[position] = decided[index][1]  # type: ignore[assignment]  # by construction
+    return items  # type: ignore[return-value]  # every None replaced
+
+
+def _layout(rulebase: RuleBase, pair: _Pair, decided: Sequence[_Outcome]) -> _Layout:
+    """Where each finding goes for one pattern of outcomes of the pair's conditional rules:
+    the lists, their order, the verdict and the evidence depend on which list each rule's
+    finding is in, and on the rule, never on the finding's trace."""
+    parts = _findings(rulebase, pair, decided)
+    index = {id(finding): number for number, (_, finding) in enumerate(decided)}
+
+    def slots(items: tuple[_F, ...]) -> _Slots[_F]:
+        return _Slots(template=tuple(None if id(item) in index else item for item in items),
+                      slots=tuple((position, index[id(item)])
+                                  for position, item in enumerate(items) if id(item) in index))
+
+    return _Layout(fired=slots(parts.fired), not_evaluated=slots(parts.not_evaluated),
+                   not_fired=slots(parts.not_fired), superseded=parts.superseded,
+                   verdict=parts.verdict, worst=parts.worst, evidence=parts.evidence)
+
+
+def _findings(rulebase: RuleBase, pair: _Pair, decided: Sequence[_Outcome]) -> _Findings:
+    """An assessment's findings, verdict and evidence from the outcomes of the pair's
+    conditional rules (in order) and its fixed findings."""
+    outcomes = dict(zip([id(pair_rule) for pair_rule in pair.conditional], decided,
+                        strict=True))
+    fired: list[FiredFinding] = []
+    not_evaluated: list[NotEvaluated] = []
+    not_fired: list[NotFired] = []
+    for pair_rule in pair.rules:
+        finding: _Finding | None = pair_rule.fixed
+        if finding is None:
+            finding = outcomes[id(pair_rule)][1]
+        if isinstance(finding, FiredFinding):
+            fired.append(finding)
+        elif isinstance(finding, NotEvaluated):
+            not_evaluated.append(finding)
+        else:
+            not_fired.append(finding)
+    # Several specific findings can replace one general finding (e.g. two gap bands): name the
+    # one that fired, if any, rather than one that did not apply to these facts.
+    fired_ids = {item.id for item in fired}
+    superseded = [_superseded_by(item, pair.superseding[item.id], fired_ids)
+                  for item in pair.superseded]
+    verdict, worst = _rank_findings(fired, not_evaluated)
+    return _Findings(fired=tuple(fired), not_evaluated=tuple(not_evaluated),
+                     not_fired=tuple(not_fired), superseded=tuple(superseded),
+                     verdict=verdict, worst=worst,
+                     evidence=tuple(_pair_evidence(rulebase, pair, fired, not_evaluated)))
 
 
 def assess_summary(
@@ -406,6 +459,20 @@ class _PairRule:
     """The condition rendered (None = always applies)."""
     fixed: FiredFinding | NotEvaluated | None = None
     """Without a condition, the outcome is the same for every assessment: built once."""
+    facts: tuple[str, ...] = ()
+    """The patient facts the condition names: with the pair, they decide the outcome."""
+    outcomes: dict[_FactKey, _Outcome] = field(default_factory=dict)
+    """The finding built, by the values and readings of ``facts`` (bounded, filled as met:
+    see ``_Caches.outcomes_kept``)."""
+
+
+_Finding = FiredFinding | NotEvaluated | NotFired
+
+_Outcome = tuple[str, _Finding]
+"""What became of a rule (``_FIRED`` …) and the finding built for it."""
+
+_FactKey = tuple[tuple[object, "str | None"], ...]
+"""The value and the reading (how it was written) of each fact a condition names."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -420,13 +487,13 @@ class _PairWashout:
     layer: Layer
     origin: str
     notes: tuple[str, ...]
-    placed: dict[tuple[type, float | None], Washout] = field(default_factory=dict)
+    placed: dict[tuple[type, float | str], Washout] = field(default_factory=dict)
     """The window with a gap placed in it, by the gap (bounded: ``_GAPS_PER_PAIR``)."""
 
 
 _GAPS_PER_PAIR = 16
-"""Gaps whose placed window is kept per pair: repeated gaps (whole weeks, a what-if sweep) hit;
-random gaps would only fill memory (240 pairs × this many Washout records)."""
+"""Placed washouts kept per pair: gaps given to the day rarely repeat, so a few ('not
+given' first) are kept; more only grew memory with the number of records."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -448,9 +515,51 @@ class _Pair:
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
     conditional: tuple[_PairRule, ...] = ()
     """The rules whose outcome depends on the facts (the others are ``fixed``)."""
+    layouts: dict[tuple[str, ...], _Layout] = field(default_factory=dict)
+    """Where an assessment's findings go, by the outcomes of the conditional rules (bounded:
+    ``_LAYOUTS_PER_PAIR``, filled as met)."""
     summaries: dict[tuple[object, ...], _SummaryParts] = field(default_factory=dict)
     """A summary's findings by the outcomes of the conditional rules (bounded, filled as
     met): a handful of outcome patterns cover every record of a pair."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Findings:
+    """What an assessment says about findings, for one pattern of outcomes."""
+
+    fired: tuple[FiredFinding, ...]
+    not_evaluated: tuple[NotEvaluated, ...]
+    not_fired: tuple[NotFired, ...]
+    superseded: tuple[Superseded, ...]
+    verdict: Severity
+    worst: Severity
+    evidence: tuple[EvidenceOut, ...]
+
+
+_F = TypeVar("_F", FiredFinding, NotEvaluated, NotFired)
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Slots(Generic[_F]):
+    """One findings list of a layout: the fixed findings in place, None where a conditional
+    rule's finding goes, and for each such place the rule's index among the conditional."""
+
+    template: tuple[_F | None, ...]
+    slots: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Layout:
+    """Where an assessment's findings go for one pattern of outcomes, with what follows
+    from the pattern alone (the verdict, superseded findings, the evidence list)."""
+
+    fired: _Slots[FiredFinding]
+    not_evaluated: _Slots[NotEvaluated]
+    not_fired: _Slots[NotFired]
+    superseded: tuple[Superseded, ...]
+    verdict: Severity
+    worst: Severity
+    evidence: tuple[EvidenceOut, ...]
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
@@ -485,6 +594,12 @@ class _Caches:
     readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
         default_factory=dict)
     """Each fact reading met, by fact, value, how it was written, default (bounded)."""
+    outcomes_kept: int = 0
+    """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
+    ``_OUTCOMES_KEPT``)."""
+    outcomes_seen: set[int] = field(default_factory=set)
+    """Fact keys met once (bounded): a finding is kept when its key comes a second time, so
+    that one-off values (a count given to the cell) do not fill the room frequent ones need."""
 
 
 def _caches(rulebase: RuleBase) -> _Caches:
@@ -538,12 +653,13 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
             missing=missing,
             message=None if missing else context.message(finding.message),
             condition=render(rule.condition.root) if rule.condition is not None else None,
+            facts=tuple(name for name in rule.condition.fact_names if name in PATIENT_FACTS)
+            if rule.condition is not None else (),
         )
         if rule.condition is None:
-            always: list[FiredFinding] = []
-            pending: list[NotEvaluated] = []
-            _evaluate_rule(pair_rule, context, always, pending, [])
-            pair_rule = dataclasses.replace(pair_rule, fixed=always[0] if always else pending[0])
+            fixed = _build_finding(pair_rule, context)[1]
+            assert not isinstance(fixed, NotFired), "a rule without a condition always fires"
+            pair_rule = dataclasses.replace(pair_rule, fixed=fixed)
         kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
     return _Pair(
@@ -681,57 +797,95 @@ def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | 
                              label=context.label, unknown=context.unknown)
 
 
-def _evaluate_rule(pair_rule: _PairRule, context: _Context, fired: list[FiredFinding],
-                   not_evaluated: list[NotEvaluated], not_fired: list[NotFired]) -> None:
-    # Output dataclasses are built without validation: every value here is already of the
-    # field's type (validated rule-base data, strings, enums).
-    fixed = pair_rule.fixed
-    if fixed is not None:
-        if isinstance(fixed, FiredFinding):
-            fired.append(fixed)
-        else:
-            not_evaluated.append(fixed)
-        return
+def _reused_finding(pair_rule: _PairRule, context: _Context,
+                    caches: _Caches | None) -> _Outcome:
+    """What became of a conditional rule, and its finding; with ``caches``, a finding may be
+    kept for reuse (then shared, frozen, and alive as long as the pair).
+
+    The finding depends only on the pair and on the values (and readings) of the patient
+    facts the condition names: a finding met before with the same ones is reused."""
+    if caches is None:
+        return _build_finding(pair_rule, context)
+    facts = context.facts
+    read_as = facts.read_as
+    key = tuple([(getattr(facts, name), read_as.get(name)) for name in pair_rule.facts])
+    known = pair_rule.outcomes.get(key)
+    if known is not None:
+        return known
+    outcome, finding = _build_finding(pair_rule, context)
+    seen = caches.outcomes_seen
+    owned = hash((id(pair_rule), key))  # a collision only keeps a finding early
+    if owned not in seen:  # met once: kept if it comes again
+        if len(seen) >= _OUTCOMES_SEEN:
+            seen.clear()
+        if _plain(key):
+            seen.add(owned)
+    elif caches.outcomes_kept < _OUTCOMES_KEPT:
+        pair_rule.outcomes[key] = (outcome, finding)
+        caches.outcomes_kept += 1
+    return outcome, finding
+
+
+_OUTCOMES_KEPT = 4096
+"""Findings kept for reuse, all pairs together: bounded, so memory stays flat."""
+
+_OUTCOMES_SEEN = 16_384
+"""Fact keys remembered as met once (cleared when full)."""
+
+_LAYOUTS_PER_PAIR = 256
+"""Layouts kept per pair (one per pattern of outcomes met): bounded."""
+
+
+
+def _plain(key: _FactKey) -> bool:
+    """Whether equal keys are sure to give the same words: not for a number without a
+    reading that is zero (-0.0 equals 0.0 but is written "-0") or not equal to itself."""
+    for value, read in key:
+        if read is None and type(value) is float and (value == 0 or value != value):
+            return False
+    return True
+
+
+def _build_finding(pair_rule: _PairRule, context: _Context) -> _Outcome:
+    """The finding for this switch's facts, and its outcome. Output dataclasses are built
+    without validation: every value here is already of the field's type (validated
+    rule-base data, strings, enums)."""
     outcome, evaluation = _decide(pair_rule, context)
-    rule = pair_rule.rule
-    finding = rule.finding
+    finding = pair_rule.rule.finding
     common = pair_rule.common
     if outcome is _NO_FIGURE:
         reasons = _no_figure_reasons(pair_rule, context)
-        not_evaluated.append(NotEvaluated(
+        return outcome, NotEvaluated(
             **common,
             condition=pair_rule.condition if pair_rule.condition is not None else "always",
             needs=list(pair_rule.missing), options=[f"none: {reason}" for reason in reasons],
             decides=f"needs a verified figure: {'; '.join(reasons)}",
             trace=[TraceStep(text=reason, result=None) for reason in reasons],
             evidence=list(finding.evidence),
-            counter_evidence=list(finding.counter_evidence)))
-        return
+            counter_evidence=list(finding.counter_evidence))
     message = pair_rule.message
     if evaluation is None:  # fired, with no condition
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding(
+        return outcome, FiredFinding(
             **common, message=message, condition=None,
             trace=[TraceStep(text="always applies to this switch", result=True)],
-            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
-        return
+            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence))
     trace = [TraceStep(text=step.text, result=step.result) for step in evaluation.trace]
     condition = pair_rule.condition
     assert condition is not None
     if outcome is _FIRED:
         assert message is not None, "a message with a missing figure is not evaluated above"
-        fired.append(FiredFinding(
+        return outcome, FiredFinding(
             **common, message=message, condition=condition,
             trace=trace, evidence=list(finding.evidence),
-            counter_evidence=list(finding.counter_evidence)))
-    elif outcome is _NOT_FIRED:
-        not_fired.append(NotFired(**common, condition=condition, trace=trace))
-    else:
-        not_evaluated.append(NotEvaluated(
-            **common, condition=condition, needs=list(evaluation.missing),
-            options=_options(evaluation.missing, context),
-            decides=f"fires if {evaluation.decides}", trace=trace,
-            evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence)))
+            counter_evidence=list(finding.counter_evidence))
+    if outcome is _NOT_FIRED:
+        return outcome, NotFired(**common, condition=condition, trace=trace)
+    return outcome, NotEvaluated(
+        **common, condition=condition, needs=list(evaluation.missing),
+        options=_options(evaluation.missing, context),
+        decides=f"fires if {evaluation.decides}", trace=trace,
+        evidence=list(finding.evidence), counter_evidence=list(finding.counter_evidence))
 
 
 def _no_figure_reasons(pair_rule: _PairRule, context: _Context) -> list[str]:
@@ -777,7 +931,7 @@ def _washout(pair: _PairWashout | None, context: _Context) -> Washout | None:
     if pair is None:
         return None
     weeks = context.facts.weeks_since_stop
-    key = (type(weeks), weeks)
+    key = (type(weeks), weeks if weeks else repr(weeks))  # -0.0 == 0.0, written "-0"
     washout = pair.placed.get(key)
     if washout is None:
         position, explanation = _position(weeks, pair.low, pair.high)
@@ -1020,7 +1174,8 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
         if value is None:
             continue
         default = facts.is_default(name)
-        key = (name, type(value), value, facts.read_as.get(name), default)
+        key = (name, type(value), value if value else repr(value),  # -0.0 == 0.0: "-0"
+               facts.read_as.get(name), default)
         reading = shared.get(key)
         if reading is None:
             reading = FactReading(

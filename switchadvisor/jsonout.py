@@ -10,7 +10,9 @@ two-space indent with ``": "``; numbers below 1e-4 spelt as pydantic spells them
 
 A frozen dataclass keeps its one-line text after the first write (in the instance, beside
 its fields): objects the engine shares between assessments (evidence entries, figures,
-unconditional findings, …) are written once, however many records carry them.
+unconditional findings, …) are written once, however many records carry them. Likewise, and
+bounded: the text of a list of such objects met again (by the items' identities; the entry
+holds the items), and a long string met again (rule-base messages, the disclaimer).
 
 Reading JSON back validates with a ``pydantic.TypeAdapter`` per class, imported and built on
 first use only.
@@ -105,8 +107,12 @@ def _writer(kind: type) -> Callable[[Any, str | None], str]:
     """The writer of a type met for the first time: an enum, a str subclass, a dataclass."""
     writer: Callable[[Any, str | None], str]
     if issubclass(kind, enum.Enum):
+        texts = {member: _write(member.value, None) for member in kind}
+        """Each member's text, written once (an enum's value is a scalar: no indent)."""
+
         def writer(value: Any, newline: str | None) -> str:
-            return _write(value.value, newline)
+            text = texts.get(value)
+            return text if text is not None else _write(value.value, newline)
     elif issubclass(kind, str):
         def writer(value: Any, newline: str | None) -> str:
             return _string(value)
@@ -122,12 +128,32 @@ def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
     if not value:
         return "[]"
     if newline is None:
-        if type(value[0]) is str:
+        first = type(value[0])
+        if first is str:
             try:  # a list of strings (evidence ids, options, …): encoded in one pass
-                return "[" + ",".join(map(_string, value)) + "]"
+                return "[" + ",".join(map(_text, value)) + "]"
             except TypeError:  # not all strings
                 pass
-        return "[" + ",".join([_write(item, None) for item in value]) + "]"
+        key: tuple[int, ...] | None = None
+        fixed = _FIXED.get(first)
+        if fixed is None:
+            fixed = _FIXED[first] = _fixed_text(first)
+        if fixed:
+            # a list of objects whose text cannot change (shared findings, evidence entries,
+            # …): the same objects in the same order were written before, maybe
+            key = tuple(map(id, value))
+            known = _LISTS.get(key)
+            if known is not None:
+                return known[1]
+        writers = _WRITERS
+        parts = [","] * (2 * len(value) + 1)  # "[", item, ",", item, …, "]": joined once
+        parts[0], parts[-1] = "[", "]"
+        parts[1::2] = [(writers.get(type(item)) or _writer(type(item)))(item, None)
+                       for item in value]
+        text = "".join(parts)
+        if key is not None:
+            _keep_list(key, value, text)
+        return text
     inner = newline + "  "
     return ("[" + inner + ("," + inner).join([_write(item, inner) for item in value])
             + newline + "]")
@@ -141,8 +167,77 @@ def _bool(value: bool, newline: str | None) -> str:
     return "true" if value else "false"
 
 
+def _text(value: str) -> str:
+    """A string as JSON; a long one met twice is kept encoded (bounded): rule-base text
+    (messages, titles, the disclaimer) is written into every record that cites it."""
+    if len(value) < _LONG:
+        return _string(value)
+    text = _STRINGS.get(value)
+    if text is None:
+        text = _string(value)
+        mark = hash(value)
+        if mark not in _STRINGS_SEEN:  # met once: kept if it comes again
+            if len(_STRINGS_SEEN) >= _SEEN_SIZE:
+                _STRINGS_SEEN.clear()
+            _STRINGS_SEEN.add(mark)
+        elif len(_STRINGS) < _STRINGS_KEPT:
+            _STRINGS[value] = text
+    return text
+
+
+_LONG = 48
+"""Strings at least this long are worth keeping encoded."""
+_STRINGS: dict[str, str] = {}
+_STRINGS_KEPT = 8192
+_STRINGS_SEEN: set[int] = set()
+_SEEN_SIZE = 16_384
+"""Hashes of what was met once (strings, lists), each set cleared when it is full."""
+
+
+def _keep_list(key: tuple[int, ...], value: list[Any] | tuple[Any, ...], text: str) -> None:
+    """Keep a list's text by its items' identities, on the second meeting, when every item's
+    text is fixed; the entry holds the items, so their identities cannot be reused."""
+    global _list_chars
+    mark = hash(key)
+    if mark not in _LISTS_SEEN:
+        if len(_LISTS_SEEN) >= _SEEN_SIZE:
+            _LISTS_SEEN.clear()
+        _LISTS_SEEN.add(mark)
+        return
+    if len(_LISTS) >= _LISTS_KEPT or _list_chars + len(text) > _LIST_CHARS:
+        return
+    for item in value:
+        kind = type(item)
+        fixed = _FIXED.get(kind)
+        if fixed is None:
+            fixed = _FIXED[kind] = _fixed_text(kind)
+        if not fixed:
+            return
+    _LISTS[key] = (tuple(value), text)
+    _list_chars += len(text)
+
+
+def _fixed_text(kind: type) -> bool:
+    """Whether a value of this type always writes the same text: immutable scalars, enums,
+    and frozen dataclasses (whose text is kept after the first write, see ``_MEMO``)."""
+    if kind in (str, int, float, bool, type(None)) or issubclass(kind, enum.Enum):
+        return True
+    return dataclasses.is_dataclass(kind) and _plan(kind).memo
+
+
+_LISTS: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
+"""List texts by their items' identities (with the items, kept alive)."""
+_LISTS_KEPT = 4096
+_LIST_CHARS = 2_000_000
+"""At most this many characters of list text are kept, all lists together."""
+_list_chars = 0
+_LISTS_SEEN: set[int] = set()
+_FIXED: dict[type, bool] = {}
+"""Types known to write a fixed text (True) or not (False), filled as met."""
+
+
 _WRITERS: dict[type, Callable[[Any, str | None], str]] = {
-    str: lambda value, newline: _string(value),
+    str: lambda value, newline: _string(value) if len(value) < _LONG else _text(value),
     type(None): lambda value, newline: "null",
     bool: _bool,
     int: lambda value, newline: int.__repr__(value),
@@ -165,7 +260,14 @@ def _members(members: list[tuple[str, Any]], newline: str | None) -> str:
 
 
 def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
-    keys, prefixes, values, memo = plan.keys, plan.prefixes, plan.values, plan.memo
+    keys, values, memo = plan.keys, plan.values, plan.memo
+    writers = _WRITERS  # each field's writer looked up by its value's type, inline
+    # '{"a":', value, ',"b":', value, …, '}': the text is joined once, not copied per field
+    frame: list[str | None] = [None] * (2 * len(keys) + 1)
+    frame[0::2] = [*(("," if index else "{") + prefix
+                     for index, prefix in enumerate(plan.prefixes)), "}"]
+    if not keys:
+        frame = ["{}"]
 
     def write(value: Any, newline: str | None) -> str:
         if newline is not None:
@@ -175,8 +277,10 @@ def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
             text: str | None = value.__dict__.get(_MEMO)
             if text is not None:
                 return text
-        text = "{" + ",".join([prefix + _write(item, None) for prefix, item in
-                               zip(prefixes, values(value), strict=False)]) + "}"
+        parts = frame.copy()
+        parts[1::2] = [(writers.get(type(item)) or _writer(type(item)))(item, None)
+                       for item in values(value)]
+        text = "".join(parts)  # type: ignore[arg-type]  # every None replaced
         if memo:
             object.__setattr__(value, _MEMO, text)  # frozen: the fields cannot change
         return text

@@ -228,15 +228,11 @@ def assess(
     is the names and raw facts given here (or, for a Facts object, each given fact's value
     as read). ``record_id`` is echoed back as ``Assessment.id`` (a batch record's id).
     """
-    switch, facts, assessed_on, received, record_id = _prepare(
-        rulebase, switch, to, facts, assessed_on, received, record_id, fact_values)
-    from_drug, to_drug = switch.from_.drug, switch.to.drug
-    context = _Context(from_drug, to_drug, facts, rulebase.classes)
-    pair = _pair(rulebase, from_drug, to_drug)
-
-    caches = _caches(rulebase)
+    call = _prepare(rulebase, switch, to, facts, assessed_on, received, record_id,
+                    fact_values)
+    context, pair, caches = call.context, call.pair, call.caches
     # findings are kept for reuse with the pair, if the pair itself is kept
-    keep = caches if caches.pairs.get((from_drug.id, to_drug.id)) is pair else None
+    keep = caches if caches.pairs.get((call.from_drug.id, call.to_drug.id)) is pair else None
     decided = [_reused_finding(pair_rule, context, keep) for pair_rule in pair.conditional]
     kinds = tuple([outcome for outcome, _ in decided])
     layout = pair.layouts.get(kinds)
@@ -244,19 +240,17 @@ def assess(
         layout = _layout(rulebase, pair, decided)
         if len(pair.layouts) < _LAYOUTS_PER_PAIR:
             pair.layouts[kinds] = layout
-    washout = _washout(pair.washout, context)
     return Assessment(
-        id=record_id,
+        id=call.record_id,
         tool_version=__version__,
-        rulebase=_rulebase_info(rulebase, caches,
-                                rulebase_stale(rulebase.meta.reviewed, assessed_on)),
-        input=dict(received),
-        switch=_switch_info(rulebase, caches, pair, switch),
+        rulebase=call.rulebase_info,
+        input=call.received,
+        switch=_switch_info(rulebase, caches, pair, call.switch),
         summary=list(pair.summary),
-        facts=_readings(facts, caches),
+        facts=_readings(call.facts, caches),
         verdict=layout.verdict,
         worst_possible=layout.worst,
-        washout=washout,
+        washout=_washout(pair.washout, context),
         figures=list(pair.figures),
         findings=_filled(layout.fired, decided),
         not_evaluated=_filled(layout.not_evaluated, decided),
@@ -339,11 +333,9 @@ def assess_summary(
     """``summarize(assess(...))`` without building what a summary leaves out (traces,
     messages, findings that did not fire, evidence entries): the same decisions
     (``_decide``), the same parts, the same record; arguments as for ``assess``."""
-    switch, facts, assessed_on, received, record_id = _prepare(
-        rulebase, switch, to, facts, assessed_on, received, record_id, fact_values)
-    from_drug, to_drug = switch.from_.drug, switch.to.drug
-    context = _Context(from_drug, to_drug, facts, rulebase.classes)
-    pair = _pair(rulebase, from_drug, to_drug)
+    call = _prepare(rulebase, switch, to, facts, assessed_on, received, record_id,
+                    fact_values)
+    context, pair = call.context, call.pair
     decided = [_outcome(pair_rule, context) for pair_rule in pair.conditional]
     pattern = tuple(missing if outcome is _PENDING else outcome for outcome, missing in decided)
     parts = pair.summaries.get(pattern)
@@ -352,19 +344,17 @@ def assess_summary(
         if len(pair.summaries) < _SUMMARIES_PER_PAIR:
             pair.summaries[pattern] = parts
     washout = _washout(pair.washout, context)
-    caches = _caches(rulebase)
     return Summary(
-        id=record_id,
+        id=call.record_id,
         tool_version=__version__,
-        rulebase=_rulebase_info(rulebase, caches,
-                                rulebase_stale(rulebase.meta.reviewed, assessed_on)),
-        input=dict(received),
-        switch=switch_ids(from_drug.id, to_drug.id),
+        rulebase=call.rulebase_info,
+        input=call.received,
+        switch=switch_ids(call.from_drug.id, call.to_drug.id),
         verdict=parts.verdict,
         worst_possible=parts.worst,
         washout=None if washout is None else summary_washout(
             washout.window, washout.position, washout.weeks_since_stop),
-        facts=_readings(facts, caches),
+        facts=_readings(call.facts, call.caches),
         findings=list(parts.fired),
         not_evaluated=list(parts.not_evaluated),
     )
@@ -408,9 +398,8 @@ def _prepare(rulebase: RuleBase, switch: Switch | str, to: str | None,
              facts: Facts | Mapping[str, object] | None, assessed_on: dt.date | None,
              received: Mapping[str, InputValue] | None, record_id: object,
              fact_values: Mapping[str, object],
-             ) -> tuple[Switch, Facts, dt.date | None, Mapping[str, InputValue], str | int | None]:
-    """An ``assess()`` call's arguments checked and read: the switch, the facts, the
-    assessment date, the input as received and the record id."""
+             ) -> _Call:
+    """An ``assess()`` call's arguments checked and read, with what they select."""
     if record_id is not None and (isinstance(record_id, bool)
                                   or not isinstance(record_id, str | int)):
         raise InputError("a record id is a string or an integer", option="id")
@@ -429,7 +418,31 @@ def _prepare(rulebase: RuleBase, switch: Switch | str, to: str | None,
         facts = parse_facts(raw)
     elif fact_values:
         raise InputError("give facts either as a Facts object or as values, not both")
-    return switch, facts, assessed_on, received, record_id
+    from_drug, to_drug = switch.from_.drug, switch.to.drug
+    caches = _caches(rulebase)
+    return _Call(
+        switch=switch, facts=facts, received=dict(received), record_id=record_id,
+        from_drug=from_drug, to_drug=to_drug,
+        context=_Context(from_drug, to_drug, facts, rulebase.classes),
+        pair=_pair(rulebase, from_drug, to_drug), caches=caches,
+        rulebase_info=_rulebase_info(rulebase, caches,
+                                     rulebase_stale(rulebase.meta.reviewed, assessed_on)))
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # internal: no generated methods to compile
+class _Call:
+    """One ``assess``/``assess_summary`` call, read: its input and what it selects."""
+
+    switch: Switch
+    facts: Facts
+    received: dict[str, InputValue]
+    record_id: str | int | None
+    from_drug: Drug
+    to_drug: Drug
+    context: _Context
+    pair: _Pair
+    caches: _Caches
+    rulebase_info: RuleBaseInfo
 
 
 # ------------------------------------------------------------- what depends on the pair only

@@ -839,7 +839,7 @@ def _reused_finding(pair_rule: _PairRule, context: _Context,
     return outcome, finding
 
 
-_OUTCOMES_KEPT = 4096
+_OUTCOMES_KEPT = 2048
 """Findings kept for reuse, all pairs together: bounded, so memory stays flat."""
 
 _OUTCOMES_SEEN = 16_384
@@ -1133,7 +1133,7 @@ def _evidence(rulebase: RuleBase, pair: _Pair, fired: Sequence[FiredFinding],
     return tuple(result)
 
 
-_EVIDENCE_CACHE_SIZE = 20_000
+_EVIDENCE_CACHE_SIZE = 4_096
 """Evidence entries kept per (entry, citing findings): bounded, so memory stays flat."""
 
 
@@ -1164,7 +1164,7 @@ def _switch_info(rulebase: RuleBase, caches: _Caches, pair: _Pair,
     return info
 
 
-_SWITCH_CACHE_SIZE = 20_000
+_SWITCH_CACHE_SIZE = 4_096
 """Switch records kept (by drugs and names as given): bounded, so memory stays flat."""
 
 

@@ -188,7 +188,7 @@ def _text(value: str) -> str:
 _LONG = 48
 """Strings at least this long are worth keeping encoded."""
 _STRINGS: dict[str, str] = {}
-_STRINGS_KEPT = 8192
+_STRINGS_KEPT = 2048
 _STRINGS_SEEN: set[int] = set()
 _SEEN_SIZE = 16_384
 """Hashes of what was met once (strings, lists), each set cleared when it is full."""
@@ -228,7 +228,7 @@ def _fixed_text(kind: type) -> bool:
 _LISTS: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
 """List texts by their items' identities (with the items, kept alive)."""
 _LISTS_KEPT = 4096
-_LIST_CHARS = 2_000_000
+_LIST_CHARS = 500_000
 """At most this many characters of list text are kept, all lists together."""
 _list_chars = 0
 _LISTS_SEEN: set[int] = set()

@@ -707,12 +707,7 @@ def received_input(switch: Switch | str, to: str | None, facts: object,
         if to is not None:
             record["to"] = to
     if isinstance(facts, Facts):
-        # fields set explicitly (a pydantic Facts knows them; otherwise: not None or default)
-        explicit = getattr(facts, "model_fields_set", None)
-        given = {name: facts.value(name) for name in PATIENT_FACTS
-                 if name in facts.read_as or (
-                     name in explicit if explicit is not None
-                     else facts.value(name) is not None and not facts.is_default(name))}
+        given = {name: facts.value(name) for name in facts.given()}
     else:
         given = {**(facts or {}), **fact_values}  # type: ignore[dict-item]
     for name, value in given.items():

@@ -119,15 +119,6 @@ class Facts:
         """A copy with some values changed (checked as on construction)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
-    # The pydantic model this class was kept these two for its callers.
-    @property
-    def model_fields_set(self) -> set[str]:
-        """The facts given (as ``given()``), under the name the pydantic model used."""
-        return set(self.given())
-
-    def model_copy(self, *, update: Mapping[str, object] | None = None) -> Facts:
-        """A copy with ``update`` applied (as ``replace``), as the pydantic model spelt it."""
-        return self.replace(**(update or {}))
 
 
 _DEFAULTS: dict[str, object] = {

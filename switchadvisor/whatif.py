@@ -132,7 +132,7 @@ def run_what_if(rulebase: RuleBase, switch: Switch, facts: Facts, spec: WhatIfSp
         except InputError as exc:
             limits = f" ({exc.accepted})" if exc.accepted else ""
             raise _error(f"{value:g} is not a possible {spec.fact}{limits}") from None
-        varied = facts.model_copy(update={
+        varied = facts.replace(**{
             spec.fact: one.value(spec.fact),
             "read_as": {**facts.read_as, spec.fact: one.read_as.get(spec.fact, f"{value:g}")},
         })

@@ -49,6 +49,35 @@ class _Record(Record):
     __slots__ = ()
 
 
+_D = TypeVar("_D", bound="_Document")
+
+
+class _Document(_Record):
+    """What the two records (Assessment and Summary) do alike: one-line JSON, Python data,
+    and reading either back, validated (pydantic's ``ValidationError``, a ValueError, if it
+    is not one). Each writes its own ``to_json``."""
+
+    __slots__ = ()
+
+    def to_json_line(self) -> str:
+        """The record's JSON on one compact line (no trailing newline), as ``batch`` writes it."""
+        return jsonout.compact(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as Python data (JSON names, enums as their values)."""
+        return jsonout.to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls: type[_D], text: str | bytes) -> _D:
+        """Read (and validate) a record written by ``to_json``."""
+        return jsonout.validate_json(cls, text)
+
+    @classmethod
+    def from_dict(cls: type[_D], data: object) -> _D:
+        """Validate JSON data (as ``json.loads`` returns it) into a record."""
+        return jsonout.validate_data(cls, data)
+
+
 class WashoutPosition(str, enum.Enum):
     TOO_EARLY = "too-early"
     WITHIN = "within"
@@ -297,7 +326,7 @@ class SwitchInfo(_Record):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Assessment(_Record):
+class Assessment(_Document):
     """Assessment(…): everything switchadvisor concluded about one switch, and why."""
 
     __pydantic_config__ = _CONFIG
@@ -341,25 +370,6 @@ class Assessment(_Record):
     def to_json(self) -> str:
         """Canonical JSON: contract key order, two-space indent, trailing newline."""
         return jsonout.indented(self) + "\n"
-
-    def to_json_line(self) -> str:
-        """The same JSON on one compact line (no trailing newline), as ``batch`` writes it."""
-        return jsonout.compact(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object as Python data (JSON names, enums as their values)."""
-        return jsonout.to_data(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Assessment:
-        """Read (and validate) an assessment written by ``to_json``; pydantic's
-        ``ValidationError`` (a ValueError) if it is not one."""
-        return jsonout.validate_json(cls, text)
-
-    @classmethod
-    def from_dict(cls, data: object) -> Assessment:
-        """Validate JSON data (as ``json.loads`` returns it) into an Assessment."""
-        return jsonout.validate_data(cls, data)
 
 
 # --------------------------------------------------------------------- the summary record
@@ -415,7 +425,7 @@ class SwitchIds(_Record):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class Summary(_Record):
+class Summary(_Document):
     """A compact record of one assessment: the verdict and finding ids, for pipelines.
 
     Finding and evidence ids resolve against the rule base named (id, version, sha256) in
@@ -445,24 +455,6 @@ class Summary(_Record):
     def to_json(self) -> str:
         """One compact line (no trailing newline), contract key order."""
         return jsonout.compact(self)
-
-    def to_json_line(self) -> str:
-        """The same as ``to_json`` (for symmetry with ``Assessment``)."""
-        return jsonout.compact(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object as Python data (JSON names, enums as their values)."""
-        return jsonout.to_data(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Summary:
-        """Read (and validate) a summary record written by ``to_json``."""
-        return jsonout.validate_json(cls, text)
-
-    @classmethod
-    def from_dict(cls, data: object) -> Summary:
-        """Validate JSON data into a Summary."""
-        return jsonout.validate_data(cls, data)
 
 
 def summarize(assessment: Assessment) -> Summary:

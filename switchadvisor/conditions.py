@@ -547,6 +547,14 @@ class Condition:
         return truth
 
     @property
+    def _unknowns(self) -> _UnknownsOf:
+        unknowns: _UnknownsOf | None = self.__dict__.get("_unknowns_of")
+        if unknowns is None:
+            unknowns = _compile_unknowns(self.root)
+            object.__setattr__(self, "_unknowns_of", unknowns)
+        return unknowns
+
+    @property
     def _words(self) -> _WordsOf:
         words: _WordsOf | None = self.__dict__.get("_words_of")
         if words is None:
@@ -702,7 +710,9 @@ def decide(condition: Condition, lookup: FactLookup) -> tuple[Truth, tuple[str, 
     result = (truth or condition._truth)(lookup)
     if result is not None:
         return result, ()
-    return None, _missing(condition, _Values(lookup).__getitem__)[1]
+    unknowns: _UnknownsOf | None = condition.__dict__.get("_unknowns_of")
+    names = (unknowns or condition._unknowns)(lookup)
+    return None, tuple(dict.fromkeys(names)) if len(names) > 1 else tuple(names)
 
 
 def _missing(condition: Condition, values: FactLookup) -> tuple[Node, tuple[str, ...]]:
@@ -885,6 +895,48 @@ def _compile_compare(node: Compare) -> _TruthOf:
         return compare(left_value, right_value)
 
     return general
+
+
+# -- what an undecided condition still waits for, without building its residual
+
+_UnknownsOf = Callable[[FactLookup], list[str]]
+"""For an undecided node: the facts its residual (``_residual``) names, in the residual's
+order, repeats included (the caller keeps the first of each)."""
+
+
+def _compile_unknowns(node: Node) -> _UnknownsOf:
+    """A function of the fact lookup giving, for ``node`` when it is undecided, the names
+    ``_collect_names(_residual(node, lookup))`` gives: the same facts in the same order,
+    worked out without making the residual's nodes (a batch summary asks this of every
+    condition a record leaves undecided). Only ever called on an undecided node."""
+    if isinstance(node, Compare):
+        names = tuple(operand.name for operand in (node.left, node.right)
+                      if isinstance(operand, Name))
+
+        def compared(lookup: FactLookup) -> list[str]:
+            return [name for name in names if lookup(name) is None]
+
+        return compared
+    if isinstance(node, (Member, FactIsTrue)):
+        subject = node.subject if isinstance(node, Member) else node.name
+        only = [subject.name] if isinstance(subject, Name) else []
+        return lambda lookup: list(only)
+    if isinstance(node, Not):
+        return _compile_unknowns(node.operand)
+    if isinstance(node, Const):  # never undecided: names nothing
+        return lambda lookup: []
+    # an undecided 'and'/'or' has no deciding operand: its residual keeps the undecided ones
+    operands = tuple((_compile_truth(operand), _compile_unknowns(operand))
+                     for operand in node.operands)
+
+    def junction(lookup: FactLookup) -> list[str]:
+        names: list[str] = []
+        for truth, unknowns in operands:
+            if truth(lookup) is None:
+                names += unknowns(lookup)
+        return names
+
+    return junction
 
 
 # -- the words: every comparison in the condition's order, with the actual values

@@ -17,6 +17,7 @@ from switchadvisor.conditions import (
     Truth,
     Value,
     compile_condition,
+    decide,
     evaluate,
     render,
 )
@@ -525,6 +526,47 @@ def test_evaluator_agrees_with_reference_kleene(expr: Expr, assignment: Assignme
     else:
         assert evaluation.missing == ()
         assert evaluation.decides is None
+
+
+MIXED_ATOMS = (
+    "pregnancy_planned", "age > 30", "30 < age", "lymphocytes < lymphocytes_lln",
+    "lymphocytes < lymphocytes", "jcv == 'positive'", "jcv != 'negative'",
+    "disease_activity in ['active', 'highly-active']", "disease_activity not in ['none']",
+    "true", "false",
+)
+mixed_exprs: st.SearchStrategy[Expr] = st.recursive(
+    st.sampled_from(MIXED_ATOMS),
+    lambda inner: st.one_of(
+        st.tuples(st.just("not"), inner),
+        st.tuples(st.sampled_from(["and", "or"]), inner, inner),
+    ),
+    max_leaves=10,
+)
+mixed_values = st.fixed_dictionaries({
+    "pregnancy_planned": st.sampled_from([True, False, None]),
+    "age": st.sampled_from([20.0, 30.0, 40.0, None]),
+    "lymphocytes": st.sampled_from([0.5, 1.0, 1.5, None]),
+    "lymphocytes_lln": st.sampled_from([0.8, 1.0, None]),
+    "jcv": st.sampled_from(["positive", "negative", None]),
+    "disease_activity": st.sampled_from(["none", "active", "highly-active", None]),
+})
+
+
+@settings(database=None, max_examples=400)
+@given(mixed_exprs, mixed_values)
+def test_decide_names_the_facts_the_residual_names(expr: Expr,
+                                                    values: dict[str, Value | None]) -> None:
+    """``decide`` works out an undecided condition's missing facts without building the
+    residual; they must be the residual's own (``evaluate``'s), in the same order."""
+    condition = compile_condition(source_of(expr), FACTS)
+    lookup = values.get
+    result, missing = decide(condition, lookup)
+    evaluation = evaluate(condition, lookup, lambda _, value: str(value))
+    assert result is evaluation.result
+    assert missing == evaluation.missing
+    assert len(set(missing)) == len(missing)
+    if result is None:
+        assert missing and all(values[name] is None for name in missing)
 
 
 @settings(database=None, max_examples=200)

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from switchadvisor.assessment import Assessment, Summary
 from switchadvisor.conditions import FactType
-from switchadvisor.engine import Switch, assess, assess_summary, name_index
+from switchadvisor.engine import Switch, assess, assess_summary, name_index, summary_line
 from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
 from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads, skip_rest
@@ -148,7 +148,7 @@ class BatchAssessor:
         return self._record(record, line, unicode_checked=False)
 
     def _record(self, record: object, line: int, *, unicode_checked: bool) -> BatchResult:
-        record_id: object = None
+        record_id: str | int | None = None
         try:
             if not isinstance(record, dict):
                 raise InputError(f"a record must be a JSON object, not {_json_type(record)}",
@@ -157,12 +157,12 @@ class BatchAssessor:
                 raise InputError("the record has text that is not Unicode (a lone surrogate "
                                  "such as \\ud800)", code="not-json",
                                  accepted="JSON text in UTF-8")
-            record_id = record.get("id")
-            if record_id is not None and (isinstance(record_id, bool)
-                                          or not isinstance(record_id, str | int)):
-                record_id = None
+            given_id = record.get("id")
+            if given_id is not None and (isinstance(given_id, bool)
+                                         or not isinstance(given_id, str | int)):
                 raise InputError("id must be a string or an integer", option="id",
                                  accepted="a string or an integer")
+            record_id = given_id
             return self._count(self._assess(record, record_id, line))
         except InputError as exc:
             return self._count(error_record(line, record_id, exc))
@@ -177,7 +177,8 @@ class BatchAssessor:
             self.worst[result.worst_possible or result.verdict] += 1
         return result
 
-    def _assess(self, record: dict[str, Any], record_id: object, line: int) -> BatchResult:
+    def _assess(self, record: dict[str, Any], record_id: str | int | None,
+                line: int) -> BatchResult:
         received = _received(record)
         from_name, to_name = received.get("from"), received.get("to")
         if from_name is None:
@@ -198,6 +199,10 @@ class BatchAssessor:
         output: Assessment | Summary
         if self.detail is Detail.SUMMARY and self.format is not RecordFormat.CDS_HOOKS:
             # the same record as summarize(assess(...)), without building what it leaves out
+            if not self.as_data:  # the line alone, written without the Summary object
+                text, verdict, worst = summary_line(self.rulebase, switch, facts, assessed_on,
+                                                    received, record_id)
+                return BatchResult(line, None, text, verdict.value, worst.value)
             output = assess_summary(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
                                     received=received, record_id=record_id)
         else:

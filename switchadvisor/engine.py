@@ -11,11 +11,11 @@ import dataclasses
 import datetime as dt
 import re
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypedDict, TypeVar
 
-from switchadvisor import __version__, timeunits
+from switchadvisor import __version__, jsonout, timeunits
 from switchadvisor.assessment import (
     Alternative,
     Assessment,
@@ -32,6 +32,7 @@ from switchadvisor.assessment import (
     Summary,
     SummaryFinding,
     SummaryNotEvaluated,
+    SummaryWashout,
     Superseded,
     SwitchInfo,
     TraceStep,
@@ -42,7 +43,7 @@ from switchadvisor.assessment import (
     summary_washout,
     switch_ids,
 )
-from switchadvisor.conditions import Evaluation, Value, decide, evaluate, render
+from switchadvisor.conditions import Evaluation, FactLookup, Value, decide, evaluate, render
 from switchadvisor.errors import InputError
 from switchadvisor.facts import (
     PATIENT_FACTS,
@@ -52,6 +53,7 @@ from switchadvisor.facts import (
     parse_date,
     parse_facts,
 )
+from switchadvisor.jsonout import compact
 from switchadvisor.names import NameIndex, Resolved
 from switchadvisor.rulebase import (
     CONDITION_FACTS,
@@ -335,29 +337,97 @@ def assess_summary(
     (``_decide``), the same parts, the same record; arguments as for ``assess``."""
     call = _prepare(rulebase, switch, to, facts, assessed_on, received, record_id,
                     fact_values)
-    context, pair = call.context, call.pair
-    decided = [_outcome(pair_rule, context) for pair_rule in pair.conditional]
-    pattern = tuple(missing if outcome is _PENDING else outcome for outcome, missing in decided)
+    pair, weeks = call.pair, call.facts.weeks_since_stop
+    parts = _summary_decision(pair, call.facts)
+    washout = pair.washout
+    summary = _summary_record(
+        call.rulebase_info, pair, parts, call.record_id, call.received,
+        None if washout is None else summary_washout(
+            washout.window, _place(weeks, washout.low, washout.high), weeks),
+        _readings(call.facts, call.caches))
+    write = parts.frames.get(call.rulebase_info.stale) or _summary_frame(
+        pair, parts, call.rulebase_info)
+    jsonout.keep(summary, write(compact(summary.id), compact(summary.input),
+                                compact(summary.washout), compact(summary.facts)))
+    return summary
+
+
+def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: dt.date,
+                 received: dict[str, InputValue], record_id: str | int | None,
+                 ) -> tuple[str, Severity, Severity]:
+    """``assess_summary(...)``'s one-line JSON, verdict and worst severity still possible,
+    written from the same decisions and parts without building the Summary: what ``batch
+    --detail summary`` writes for each record. The arguments are already checked and read
+    (a Switch resolved in ``rulebase``, Facts, the record's id and input as received)."""
+    caches = _caches(rulebase)
+    pair = _pair(rulebase, switch.from_.drug, switch.to.drug)
+    parts = _summary_decision(pair, facts)
+    info = _rulebase_info(rulebase, caches, rulebase_stale(rulebase.meta.reviewed,
+                                                           assessed_on))
+    write = parts.frames.get(info.stale) or _summary_frame(pair, parts, info)
+    washout_text = "null"
+    if pair.washout is not None:
+        assert pair.washout_frame is not None
+        weeks = facts.weeks_since_stop
+        washout_text = pair.washout_frame(
+            compact(_place(weeks, pair.washout.low, pair.washout.high)), compact(weeks))
+    text = write(compact(record_id), compact(received), washout_text,
+                 compact(_readings(facts, caches)))
+    return text, parts.verdict, parts.worst
+
+
+def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
+    """A summary's findings, verdict and worst severity for these facts: the outcome of each
+    conditional rule (``_outcome``), then the parts kept for that pattern of outcomes."""
+    lookup = _summary_values(pair, facts).get
+    decided = [_outcome(pair_rule, lookup) for pair_rule in pair.conditional]
+    pattern = tuple([missing if outcome is _PENDING else outcome
+                     for outcome, missing in decided])
     parts = pair.summaries.get(pattern)
     if parts is None:
-        parts = _summary_parts(pair, decided, context)
+        assert pair.context is not None
+        parts = _summary_parts(pair, decided, pair.context)
         if len(pair.summaries) < _SUMMARIES_PER_PAIR:
             pair.summaries[pattern] = parts
-    washout = _washout(pair.washout, context)
+    return parts
+
+
+def _summary_values(pair: _Pair, facts: Facts) -> dict[str, Value | None]:
+    """Every value the pair's conditions can name, by name: the drug figures (fixed by the
+    pair) and the patient's facts (a Facts' fields are its ``__dict__``; the one other key,
+    ``read_as``, names no fact). Equal to what ``_Context.lookup`` gives for each name."""
+    return {**pair.figure_values, **facts.__dict__}
+
+
+def _summary_record(info: RuleBaseInfo, pair: _Pair, parts: _SummaryParts,
+                    record_id: str | int | None, received: dict[str, InputValue],
+                    washout: SummaryWashout | None, readings: list[FactReading]) -> Summary:
+    assert pair.context is not None
+    drugs = pair.context.drugs
     return Summary(
-        id=call.record_id,
+        id=record_id,
         tool_version=__version__,
-        rulebase=call.rulebase_info,
-        input=call.received,
-        switch=switch_ids(call.from_drug.id, call.to_drug.id),
+        rulebase=info,
+        input=received,
+        switch=switch_ids(drugs["from"].id, drugs["to"].id),
         verdict=parts.verdict,
         worst_possible=parts.worst,
-        washout=None if washout is None else summary_washout(
-            washout.window, washout.position, washout.weeks_since_stop),
-        facts=_readings(call.facts, call.caches),
+        washout=washout,
+        facts=readings,
         findings=list(parts.fired),
         not_evaluated=list(parts.not_evaluated),
     )
+
+
+def _summary_frame(pair: _Pair, parts: _SummaryParts,
+                   info: RuleBaseInfo) -> Callable[..., str]:
+    """The one-line JSON of this pattern's summaries with the rule base, the switch and the
+    findings written once (``jsonout.frame``); the open fields are id, input, washout and
+    facts, in that order. Built from a summary made as every summary is (``_summary_record``)."""
+    model = _summary_record(info, pair, parts, None, {}, None, [])
+    write = parts.frames[info.stale] = jsonout.frame(
+        Summary, {name: getattr(model, name) for name in _FRAMED})
+    return write
 
 
 def _summary_parts(pair: _Pair, decided: Sequence[tuple[str, tuple[str, ...]]],
@@ -528,6 +598,15 @@ class _Pair:
     """The evidence list by the ids fired and not evaluated (bounded, filled as met)."""
     conditional: tuple[_PairRule, ...] = ()
     """The rules whose outcome depends on the facts (the others are ``fixed``)."""
+    context: _Context | None = None
+    """The pair's context without patient facts: the drugs' figures and wording."""
+    figure_values: Mapping[str, Value | None] = field(default_factory=dict)
+    """The drug figures the conditional rules name, by name, as ``context.lookup`` gives
+    them (they depend on the drugs only)."""
+    washout_frame: Callable[..., str] | None = None
+    """A summary's washout as one-line JSON with the pair's window written once
+    (``jsonout.frame`` of ``SummaryWashout``): the position and the gap are written per
+    record."""
     layouts: dict[tuple[str, ...], _Layout] = field(default_factory=dict)
     """Where an assessment's findings go, by the outcomes of the conditional rules (bounded:
     ``_LAYOUTS_PER_PAIR``, filled as met)."""
@@ -583,6 +662,15 @@ class _SummaryParts:
     not_evaluated: tuple[SummaryNotEvaluated, ...]
     verdict: Severity
     worst: Severity
+    frames: dict[bool, Callable[..., str]] = field(default_factory=dict)
+    """The summary's one-line JSON with what this pattern fixes written once, by whether the
+    rule base is stale (``_summary_frame``)."""
+
+
+_FRAMED = ("schema_version", "detail", "tool_version", "rulebase", "switch", "verdict",
+           "worst_possible", "findings", "not_evaluated")
+"""A summary's fields that the rule base, the pair, the pattern of outcomes and staleness
+fix; the others (id, input, washout, facts) are written for each record."""
 
 
 _SUMMARIES_PER_PAIR = 256
@@ -604,9 +692,9 @@ class _Caches:
     switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
         default_factory=dict)
     """Each switch's output record, by the drugs and the names as given (bounded)."""
-    readings: dict[tuple[str, type, object, str | None, bool], FactReading] = field(
+    readings: dict[tuple[str, type, object, str | None], FactReading] = field(
         default_factory=dict)
-    """Each fact reading met, by fact, value, how it was written, default (bounded)."""
+    """Each fact reading met, by fact, value and how it was read (bounded)."""
     outcomes_kept: int = 0
     """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
     ``_OUTCOMES_KEPT``)."""
@@ -675,17 +763,25 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
             pair_rule = dataclasses.replace(pair_rule, fixed=fixed)
         kept.append(pair_rule)
     pathways = [pathway for pathway, _ in layers if pathway is not None]
+    conditional = tuple(rule for rule in kept if rule.fixed is None)
+    washout = _pair_washout(pathways, context)
     return _Pair(
         rules=tuple(kept),
         superseded=tuple(superseded),
         superseding={target: tuple(ids) for target, ids in superseding.items()},
         pathway_names=tuple(_pathway_name(pathway) for pathway in pathways),
         summary=tuple(_summary(pathway, context) for pathway in pathways),
-        washout=_pair_washout(pathways, context),
+        washout=washout,
         alternatives=tuple(_alternatives(rulebase, pathways, to_drug)),
         figures=tuple(_figures(from_drug)),
         disclaimer=" ".join(rulebase.meta.disclaimer.split()),
-        conditional=tuple(rule for rule in kept if rule.fixed is None),
+        conditional=conditional,
+        context=context,
+        figure_values={name: context.lookup(name) for pair_rule in conditional
+                       for name in pair_rule.rule.condition.fact_names  # type: ignore[union-attr]
+                       if name not in PATIENT_FACTS},
+        washout_frame=None if washout is None else jsonout.frame(
+            SummaryWashout, {"window": washout.window}),
     )
 
 
@@ -776,19 +872,20 @@ _FIRED, _NOT_FIRED, _PENDING, _NO_FIGURE = "fired", "not-fired", "pending", "no-
 evaluated because its message quotes a figure the drug does not have."""
 
 
-def _outcome(pair_rule: _PairRule, context: _Context) -> tuple[str, tuple[str, ...]]:
+def _outcome(pair_rule: _PairRule, lookup: FactLookup) -> tuple[str, tuple[str, ...]]:
     """The one decision about a rule, and the facts a pending one needs: what both the full
-    assessment (``_decide``) and the summary rest on."""
+    assessment (``_decide``) and the summary rest on. ``lookup`` gives a fact's value by
+    name, the patient's or a drug figure (``_Context.lookup``, or ``_summary_values``)."""
     condition = pair_rule.rule.condition
     # A message that would quote a figure this drug does not have is never printed with a
     # gap in it: unless its condition is false or itself undecided, the finding is not
     # evaluated, and says which figure is missing.
     if pair_rule.missing and (condition is None
-                              or decide(condition, context.lookup)[0] is True):
+                              or decide(condition, lookup)[0] is True):
         return _NO_FIGURE, ()
     if condition is None:
         return _FIRED, ()
-    result, missing = decide(condition, context.lookup)
+    result, missing = decide(condition, lookup)
     if result is None:
         return _PENDING, missing
     return (_FIRED if result else _NOT_FIRED), ()
@@ -797,7 +894,7 @@ def _outcome(pair_rule: _PairRule, context: _Context) -> tuple[str, tuple[str, .
 def _decide(pair_rule: _PairRule, context: _Context) -> tuple[str, Evaluation | None]:
     """``_outcome``, with the evaluation whose trace and wording the full assessment shows
     (worked out only when read)."""
-    outcome, _ = _outcome(pair_rule, context)
+    outcome, _ = _outcome(pair_rule, context.lookup)
     condition = pair_rule.rule.condition
     if outcome is _NO_FIGURE or condition is None:
         return outcome, None
@@ -1001,24 +1098,38 @@ def _window_text(low: Bound | None, high: Bound | None, low_duration: Duration |
     return f"{text} ({'; '.join(sources)})" if sources else text
 
 
+def _place(weeks: float | None, low: Bound | None, high: Bound | None) -> WashoutPosition:
+    """Where a gap stands in a washout window (the summary needs no more)."""
+    if weeks is None or (low is None and high is None):
+        return WashoutPosition.UNKNOWN
+    if low is not None and low.weeks is not None and weeks < low.weeks:
+        return WashoutPosition.TOO_EARLY
+    if high is not None and high.weeks is not None and weeks > high.weeks:
+        return WashoutPosition.LATE
+    if (low is not None and low.weeks is None) or (high is not None and high.weeks is None):
+        return WashoutPosition.UNKNOWN  # a bound without a verified figure
+    return WashoutPosition.WITHIN
+
+
 def _position(weeks: float | None, low: Bound | None,
               high: Bound | None) -> tuple[WashoutPosition, str]:
+    """``_place``, with why, in words."""
+    place = _place(weeks, low, high)
     if low is None and high is None:
-        return WashoutPosition.UNKNOWN, "the evidence gives no fixed window for this switch"
+        return place, "the evidence gives no fixed window for this switch"
     if weeks is None:
-        return (WashoutPosition.UNKNOWN,
-                "give --weeks-since-stop or --stopped to place the gap in the window")
+        return place, "give --weeks-since-stop or --stopped to place the gap in the window"
     gap = f"{format_weeks(weeks)} weeks since stopping"
-    if low is not None and low.weeks is not None and weeks < low.weeks:
-        return (WashoutPosition.TOO_EARLY,
-                f"{gap} < {format_weeks(low.weeks)} weeks ({low.text}): too early")
-    if high is not None and high.weeks is not None and weeks > high.weeks:
-        return (WashoutPosition.LATE,
-                f"{gap} > {format_weeks(high.weeks)} weeks ({high.text}): late")
-    undecided = [bound for bound in (low, high) if bound is not None and bound.weeks is None]
-    if undecided:
-        return WashoutPosition.UNKNOWN, f"{gap}; {undecided[0].text}"
-    return WashoutPosition.WITHIN, f"{gap}: within the window"
+    if place is WashoutPosition.TOO_EARLY:
+        assert low is not None and low.weeks is not None
+        return place, f"{gap} < {format_weeks(low.weeks)} weeks ({low.text}): too early"
+    if place is WashoutPosition.LATE:
+        assert high is not None and high.weeks is not None
+        return place, f"{gap} > {format_weeks(high.weeks)} weeks ({high.text}): late"
+    if place is WashoutPosition.UNKNOWN:
+        undecided = [bound for bound in (low, high) if bound is not None and bound.weeks is None]
+        return place, f"{gap}; {undecided[0].text}"
+    return place, f"{gap}: within the window"
 
 
 # -------------------------------------------------------------------------- the rest
@@ -1177,27 +1288,32 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
     """How each fact given (or defaulted) was read; a reading met before is shared."""
     readings = []
     shared = caches.readings
-    for name, spec in PATIENT_FACTS.items():
-        value = facts.value(name)
+    state, read_as = facts.__dict__, facts.read_as
+    for name in _FACT_NAMES:
+        value = state[name]
         if value is None:
             continue
-        default = facts.is_default(name)
-        key = (name, type(value), value if value else repr(value),  # -0.0 == 0.0: "-0"
-               facts.read_as.get(name), default)
+        read = read_as.get(name)
+        # -0.0 == 0.0 but is written "-0"; a fact read from nothing is the default
+        key = (name, type(value), value if value else repr(value), read)
         reading = shared.get(key)
         if reading is None:
+            default = facts.is_default(name)
             reading = FactReading(
                 name=name, value=float(value) if type(value) is int else value,
-                unit=spec.unit, read_as=describe_value(name, value, facts),
+                unit=PATIENT_FACTS[name].unit, read_as=describe_value(name, value, facts),
                 source="default" if default else "given")
-            if len(shared) < _READINGS_CACHE_SIZE:
-                shared[key] = reading
+            if len(shared) >= _READINGS_CACHE_SIZE:  # the values met change: start again
+                shared.clear()
+            shared[key] = reading
         readings.append(reading)
     return readings
 
 
-_READINGS_CACHE_SIZE = 2_048
-"""Fact readings kept (by fact, value and how it was written): bounded."""
+_FACT_NAMES = tuple(PATIENT_FACTS)
+_READINGS_CACHE_SIZE = 4_096
+"""Fact readings kept (by fact, value and how it was written): bounded, emptied when full
+(lab values repeat: two decimals, whole cells/µL, whole weeks or days)."""
 
 
 __all__ = ["Switch", "assess", "assess_summary", "name_index"]

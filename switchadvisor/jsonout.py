@@ -25,7 +25,7 @@ import enum
 import json
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -160,7 +160,29 @@ def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
 
 
 def _dict(value: dict[Any, Any], newline: str | None) -> str:
+    if newline is None and set(map(type, value.values())) <= _PLAIN \
+            and all(key.__class__ is str for key in value):
+        return _plain(value)
     return _members([(_string(str(key)), item) for key, item in value.items()], newline)
+
+
+_PLAIN = {str, int, bool, type(None)}
+"""Value types the standard encoder writes as this module does (floats are not: pydantic
+spells small ones its own way)."""
+
+
+def _plain_encoder() -> Callable[[dict[str, Any]], str]:
+    """A dict of text keys and such values (a record's input, as received) as one line,
+    written in C by the standard library's encoder, made once (``JSONEncoder.encode`` would
+    make it again for every call)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = make(None, None, _string, None, ":", ",", False, False, False)
+    return lambda value: "".join(encode(value, 0))
+
+
+_plain = _plain_encoder()
 
 
 def _bool(value: bool, newline: str | None) -> str:
@@ -286,6 +308,50 @@ def _object_writer(plan: _Plan) -> Callable[[Any, str | None], str]:
         return text
 
     return write
+
+
+def frame(cls: type, known: Mapping[str, Any]) -> Callable[..., str]:
+    """A writer of ``cls``'s one-line JSON for instances whose fields named in ``known``
+    hold those values: their text is written once, here, with the keys around them. The
+    function returned takes the other fields' texts (as ``compact`` writes them), in
+    declaration order, and joins the whole object: the text ``compact`` gives. For a record
+    whose parts mostly repeat (a batch summary: the rule base, the switch, the findings of
+    one pattern of outcomes), only what varies is written per record."""
+    plan = _plan(cls)
+    unknown = set(known) - set(plan.names)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
+    pieces: list[str] = []
+    """The constant text before each open field, then the text after the last."""
+    current = "{"
+    for index, (name, prefix) in enumerate(zip(plan.names, plan.prefixes, strict=True)):
+        current += ("," if index else "") + prefix
+        if name in known:
+            current += _write(known[name], None)
+        else:
+            pieces.append(current)
+            current = ""
+    pieces.append(current + "}")
+    count = len(pieces) - 1
+    template: list[str] = [""] * (2 * count + 1)
+    template[0::2] = pieces  # text, field, text, field, …, text: joined once
+
+    def write(*texts: str) -> str:
+        if len(texts) != count:
+            raise TypeError(f"{cls.__name__}: {count} open fields, {len(texts)} texts given")
+        parts = template.copy()
+        parts[1::2] = texts
+        return "".join(parts)
+
+    return write
+
+
+def keep(value: object, text: str) -> None:
+    """Give a frozen dataclass instance its one-line text ahead of the first write (its
+    writer returns it from then on): for a caller that wrote it from a ``frame``."""
+    if not _plan(type(value)).memo:
+        raise TypeError(f"{type(value).__name__} does not keep its text")
+    object.__setattr__(value, _MEMO, text)
 
 
 def compact(value: object) -> str:

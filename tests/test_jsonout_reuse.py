@@ -3,8 +3,11 @@ what it keeps never outlives a change of what it was written from."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
+
+import pytest
 
 from switchadvisor import jsonout
 
@@ -54,3 +57,59 @@ def test_long_strings_met_again_are_written_as_json_writes_them() -> None:
             assert jsonout.compact(text) == json.dumps(text, ensure_ascii=False)
             assert jsonout.compact([text, "x"]) == json.dumps([text, "x"], ensure_ascii=False,
                                                               separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Record:
+    head: str
+    count: int
+    items: tuple[Entry, ...]
+    note: str | None
+    tail: dict[str, object]
+
+
+RECORD = Record(head="h", count=3, items=(Entry("a"), Entry("µ")), note=None,
+                tail={"from": "x", "n": 1, "ok": True, "none": None})
+
+
+@pytest.mark.parametrize("known", [
+    (), ("head",), ("count", "items"), ("head", "items", "tail"), ("note",),
+    ("head", "count", "items", "note", "tail"),
+], ids=lambda known: "+".join(known) or "none")
+def test_a_frame_writes_what_compact_writes(known: tuple[str, ...]) -> None:
+    """A frame writes the fields it knows once; with the others' texts it is the object."""
+    write = jsonout.frame(Record, {name: getattr(RECORD, name) for name in known})
+    names = [name for name in ("head", "count", "items", "note", "tail") if name not in known]
+    assert write(*[jsonout.compact(getattr(RECORD, name)) for name in names]) \
+        == jsonout.compact(RECORD) == json.dumps(dataclasses.asdict(RECORD), ensure_ascii=False,
+                                                  separators=(",", ":"))
+
+
+def test_a_frame_refuses_a_field_the_class_lacks_or_a_wrong_count() -> None:
+    with pytest.raises(TypeError, match="no field 'nope'"):
+        jsonout.frame(Record, {"nope": 1})
+    write = jsonout.frame(Record, {"head": "h"})
+    with pytest.raises(TypeError, match="4 open fields, 1 texts given"):
+        write("3")
+
+
+def test_kept_text_is_what_the_writer_returns_and_only_frozen_objects_keep_it() -> None:
+    entry = Entry("kept")
+    jsonout.keep(entry, '{"name":"kept"}')
+    assert jsonout.compact(entry) == '{"name":"kept"}'
+    with pytest.raises(TypeError, match="does not keep"):
+        jsonout.keep(Box(1), "{}")
+
+
+@pytest.mark.parametrize("value", [
+    {"from": "fingolimod", "to": "Kesimpta", "age": 46, "planned": False, "gone": None},
+    {"text": "\x00 µ × \u2028 \"quoted\" \\", "big": 10**30, "neg": -7},
+    {"lymphocytes": 1e-05, "weeks": 6.0},  # floats: pydantic's spelling, not Python's
+    {1: "an int key", "nested": {"a": [1, 2]}},
+    {},
+])
+def test_a_dict_is_written_as_pydantic_writes_it(value: dict[object, object]) -> None:
+    from pydantic import TypeAdapter
+
+    assert jsonout.compact(value) == TypeAdapter(dict[object, object]).dump_json(
+        value).decode()

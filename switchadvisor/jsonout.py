@@ -25,6 +25,7 @@ import enum
 import json
 import math
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -316,34 +317,58 @@ def frame(cls: type, known: Mapping[str, Any]) -> Callable[..., str]:
     function returned takes the other fields' texts (as ``compact`` writes them), in
     declaration order, and joins the whole object: the text ``compact`` gives. For a record
     whose parts mostly repeat (a batch summary: the rule base, the switch, the findings of
-    one pattern of outcomes), only what varies is written per record."""
+    one pattern of outcomes), only what varies is written per record.
+
+    A frame holds the texts that frozen objects keep (shared, not copied) and the short
+    text between them (interned), so that many frames over the same objects cost little."""
     plan = _plan(cls)
     unknown = set(known) - set(plan.names)
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
-    pieces: list[str] = []
-    """The constant text before each open field, then the text after the last."""
-    current = "{"
+    template: list[str | None] = []
+    """The whole text in pieces, None where an open field goes."""
+    glue = "{"
     for index, (name, prefix) in enumerate(zip(plan.names, plan.prefixes, strict=True)):
-        current += ("," if index else "") + prefix
-        if name in known:
-            current += _write(known[name], None)
-        else:
-            pieces.append(current)
-            current = ""
-    pieces.append(current + "}")
-    count = len(pieces) - 1
-    template: list[str] = [""] * (2 * count + 1)
-    template[0::2] = pieces  # text, field, text, field, …, text: joined once
+        glue += ("," if index else "") + prefix
+        pieces = _pieces(known[name]) if name in known else [(None, True)]
+        for piece, kept in pieces:
+            if kept or piece is None:  # a shared text, or an open field's place
+                template += [sys.intern(glue), piece] if glue else [piece]
+                glue = ""
+            else:
+                glue += piece
+    template.append(sys.intern(glue + "}"))
+    holes = tuple(index for index, piece in enumerate(template) if piece is None)
+    count = len(holes)
 
     def write(*texts: str) -> str:
         if len(texts) != count:
             raise TypeError(f"{cls.__name__}: {count} open fields, {len(texts)} texts given")
         parts = template.copy()
-        parts[1::2] = texts
-        return "".join(parts)
+        for hole, text in zip(holes, texts):  # noqa: B905 - counted above
+            parts[hole] = text
+        return "".join(parts)  # type: ignore[arg-type]  # every None replaced
 
     return write
+
+
+def _pieces(value: Any) -> list[tuple[str | None, bool]]:
+    """A value's one-line text in pieces, each with whether it is text an object keeps (then
+    shared by whoever holds it): a kept object whole, a list of them item by item."""
+    if type(value) in (list, tuple) and value and all(_kept(item) for item in value):
+        pieces: list[tuple[str | None, bool]] = [("[", False)]
+        for index, item in enumerate(value):
+            if index:
+                pieces.append((",", False))
+            pieces.append((_write(item, None), True))
+        return [*pieces, ("]", False)]
+    return [(_write(value, None), _kept(value))]
+
+
+def _kept(value: Any) -> bool:
+    """Whether a value is a frozen dataclass instance, which keeps its text once written."""
+    kind = type(value)
+    return dataclasses.is_dataclass(kind) and _plan(kind).memo
 
 
 def keep(value: object, text: str) -> None:

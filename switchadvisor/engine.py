@@ -360,7 +360,8 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
     --detail summary`` writes for each record. The arguments are already checked and read
     (a Switch resolved in ``rulebase``, Facts, the record's id and input as received)."""
     caches = _caches(rulebase)
-    pair = _pair(rulebase, switch.from_.drug, switch.to.drug)
+    from_drug, to_drug = switch.from_.drug, switch.to.drug
+    pair = caches.pairs.get((from_drug.id, to_drug.id)) or _pair(rulebase, from_drug, to_drug)
     parts = _summary_decision(pair, facts)
     info = _rulebase_info(rulebase, caches, rulebase_stale(rulebase.meta.reviewed,
                                                            assessed_on))
@@ -372,7 +373,7 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
         washout_text = pair.washout_frame(
             compact(_place(weeks, pair.washout.low, pair.washout.high)), compact(weeks))
     text = write(compact(record_id), compact(received), washout_text,
-                 compact(_readings(facts, caches)))
+                 jsonout.compact_items(_readings(facts, caches)))
     return text, parts.verdict, parts.worst
 
 
@@ -380,15 +381,18 @@ def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
     """A summary's findings, verdict and worst severity for these facts: the outcome of each
     conditional rule (``_outcome``), then the parts kept for that pattern of outcomes."""
     lookup = _summary_values(pair, facts).get
-    decided = [_outcome(pair_rule, lookup) for pair_rule in pair.conditional]
-    pattern = tuple([missing if outcome is _PENDING else outcome
-                     for outcome, missing in decided])
-    parts = pair.summaries.get(pattern)
+    decided = []
+    pattern: list[object] = []
+    for pair_rule in pair.conditional:
+        outcome, missing = decided_rule = _outcome(pair_rule, lookup)
+        decided.append(decided_rule)
+        pattern.append(missing if outcome is _PENDING else outcome)
+    parts = pair.summaries.get(tuple(pattern))
     if parts is None:
         assert pair.context is not None
         parts = _summary_parts(pair, decided, pair.context)
         if len(pair.summaries) < _SUMMARIES_PER_PAIR:
-            pair.summaries[pattern] = parts
+            pair.summaries[tuple(pattern)] = parts
     return parts
 
 

@@ -161,15 +161,31 @@ def _list(value: list[Any] | tuple[Any, ...], newline: str | None) -> str:
 
 
 def _dict(value: dict[Any, Any], newline: str | None) -> str:
-    if newline is None and set(map(type, value.values())) <= _PLAIN \
-            and all(key.__class__ is str for key in value):
-        return _plain(value)
-    return _members([(_string(str(key)), item) for key, item in value.items()], newline)
+    if newline is None and set(map(type, value)) <= _TEXT \
+            and set(map(type, value.values())) <= _SCALARS:
+        try:
+            text = _plain(value)
+        except ValueError:  # a number that is not finite: null here, as pydantic writes it
+            pass
+        else:
+            # a float below 1e-4 is the one scalar pydantic spells otherwise (0.00001, not
+            # 1e-05); only text with an exponent like that can hold one
+            if "e-" not in text:
+                return text
+    return _members([(_string(_key(key)), item) for key, item in value.items()], newline)
 
 
-_PLAIN = {str, int, bool, type(None)}
-"""Value types the standard encoder writes as this module does (floats are not: pydantic
-spells small ones its own way)."""
+def _key(key: object) -> str:
+    """A dict key as pydantic writes it: a boolean as JSON spells it, anything else as text."""
+    if key is True or key is False:
+        return "true" if key else "false"
+    return str(key)
+
+
+_TEXT = {str}
+_SCALARS = {str, int, float, bool, type(None)}
+"""Key and value types the standard encoder writes as this module does, but for the floats
+below 1e-4 and the non-finite ones (see ``_dict``)."""
 
 
 def _plain_encoder() -> Callable[[dict[str, Any]], str]:
@@ -178,8 +194,9 @@ def _plain_encoder() -> Callable[[dict[str, Any]], str]:
     make it again for every call)."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # a Python without the C accelerator
-        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    encode = make(None, None, _string, None, ":", ",", False, False, False)
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                allow_nan=False).encode
+    encode = make(None, None, _string, None, ":", ",", False, False, False)  # allow_nan: no
     return lambda value: "".join(encode(value, 0))
 
 
@@ -382,6 +399,13 @@ def keep(value: object, text: str) -> None:
 def compact(value: object) -> str:
     """One line: no spaces, UTF-8 kept, no trailing newline."""
     return _write(value, None)
+
+
+def compact_items(items: list[Any] | tuple[Any, ...]) -> str:
+    """A list on one line, as ``compact`` writes it, item by item: for a list that seldom
+    comes back whole (a record's fact readings), without looking for it among the lists
+    kept."""
+    return "[" + ",".join([_write(item, None) for item in items]) + "]"
 
 
 def indented(value: object) -> str:

@@ -105,6 +105,9 @@ def test_kept_text_is_what_the_writer_returns_and_only_frozen_objects_keep_it() 
     {"from": "fingolimod", "to": "Kesimpta", "age": 46, "planned": False, "gone": None},
     {"text": "\x00 µ × \u2028 \"quoted\" \\", "big": 10**30, "neg": -7},
     {"lymphocytes": 1e-05, "weeks": 6.0},  # floats: pydantic's spelling, not Python's
+    {"lymphocytes": 1.67, "weeks": 56.526785714285715, "big": 1e+16, "zero": -0.0},
+    {"nan": float("nan"), "inf": float("-inf"), "text": "1e-05 is text"},
+    {"activity": "highly-active", "note": "one-time", True: "a bool key", None: "none"},
     {1: "an int key", "nested": {"a": [1, 2]}},
     {},
 ])
@@ -113,3 +116,10 @@ def test_a_dict_is_written_as_pydantic_writes_it(value: dict[object, object]) ->
 
     assert jsonout.compact(value) == TypeAdapter(dict[object, object]).dump_json(
         value).decode()
+
+
+@pytest.mark.parametrize("items", [[], [Entry("a")], [Entry("a"), Entry("b"), Entry("a")],
+                                   ["x", 1, None, 2.5e-05, True]])
+def test_items_are_written_as_compact_writes_the_list(items: list[object]) -> None:
+    assert jsonout.compact_items(items) == jsonout.compact(items)
+    assert jsonout.compact_items(tuple(items)) == jsonout.compact(items)

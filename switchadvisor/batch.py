@@ -34,7 +34,7 @@ from switchadvisor.errors import InputError
 from switchadvisor.facts import FACT_KEYS, PATIENT_FACTS, parse_date, parse_facts
 from switchadvisor.jsonin import DuplicateKeyError, JsonInputError, loads, skip_rest
 from switchadvisor.names import Resolved
-from switchadvisor.rulebase import RuleBase
+from switchadvisor.rulebase import RuleBase, Severity
 
 MAX_RECORD_CHARS = 65_536
 """A record (a line, or an array element) longer than this is an error record, not read."""
@@ -86,6 +86,9 @@ class BatchResult:
     def to_dict(self) -> dict[str, Any]:
         return self.data if self.data is not None else dict(json.loads(self.text))
 
+
+_LEVELS = {level: level.value for level in Severity}
+"""Each severity's text (an enum's ``.value`` is a descriptor call)."""
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _dumps = _ENCODER.encode
@@ -202,7 +205,7 @@ class BatchAssessor:
             if not self.as_data:  # the line alone, written without the Summary object
                 text, verdict, worst = summary_line(self.rulebase, switch, facts, assessed_on,
                                                     received, record_id)
-                return BatchResult(line, None, text, verdict.value, worst.value)
+                return BatchResult(line, None, text, _LEVELS[verdict], _LEVELS[worst])
             output = assess_summary(self.rulebase, switch, facts=facts, assessed_on=assessed_on,
                                     received=received, record_id=record_id)
         else:

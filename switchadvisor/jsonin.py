@@ -11,6 +11,7 @@ record becomes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TextIO
 
 
@@ -47,17 +48,19 @@ def _constant(name: str) -> Any:
     raise JsonInputError(f"{name} is not a JSON value (give a number or a string)")
 
 
-_plain = json.JSONDecoder().decode
+_scan: Callable[[str, int], tuple[Any, int]] = (
+    json.JSONDecoder().scan_once)  # type: ignore[attr-defined]  # set in __init__, untyped
+"""The standard decoder's scanner (in C): one value from a position, and where it ends."""
 
 
 def loads(text: str) -> Any:
     """The JSON value of ``text``; ``JsonInputError`` for anything that is not plain JSON."""
     try:  # fast path: decoded in C, kept when it cannot hide a duplicate key or a constant
-        value = _plain(text)
-    except (ValueError, RecursionError):
+        value, end = _scan(text, 0)
+    except (StopIteration, ValueError, RecursionError):
         pass  # the strict decoder below says what is wrong, in its own words
-    else:
-        if _surely_plain(text, value):
+    else:  # text around the value (spaces, or what is not JSON): the strict decoder reads it
+        if end == len(text) and _surely_plain(text, value):
             return value
     return _strict(text)
 

@@ -385,7 +385,12 @@ def _pieces(value: Any) -> list[tuple[str | None, bool]]:
 def _kept(value: Any) -> bool:
     """Whether a value is a frozen dataclass instance, which keeps its text once written."""
     kind = type(value)
-    return dataclasses.is_dataclass(kind) and _plan(kind).memo
+    plan = _PLANS.get(kind)
+    if plan is None:
+        if not dataclasses.is_dataclass(kind):
+            return False
+        plan = _plan(kind)
+    return plan.memo
 
 
 def keep(value: object, text: str) -> None:

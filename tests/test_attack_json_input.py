@@ -65,10 +65,16 @@ def test_a_duplicate_key_is_found_wherever_it_is(text: str) -> None:
 @pytest.mark.parametrize("text", [
     '{"from": "fingolimod", "to": "Gilenya", "lymphocytes": 0.6}', '{"on": "10:30 NaN"}',
     '{"a": {"b": [1, {"c": "Infinity"}]}}', "[1, 2.5, \"x\"]", '"a:b"', "12", "null",
-    '{"text": "\\":\\""}', '{"a": 1, "b": 2}',
+    '{"text": "\\":\\""}', '{"a": 1, "b": 2}', ' {"a": 1} ', '\t[1]\n', "  7", "true  ",
 ])
 def test_plain_json_reads_as_the_standard_decoder_reads_it(text: str) -> None:
     assert loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1} x', '{"a": 1}{"b": 2}', "1 2", "", "   ", "[1,]"])
+def test_text_beyond_one_value_is_not_json(text: str) -> None:
+    with pytest.raises(JsonInputError):
+        loads(text)
 
 
 @pytest.mark.parametrize(("text", "message"), [(t, m) for _, t, m in HOSTILE_JSON],

@@ -43,7 +43,15 @@ from switchadvisor.assessment import (
     summary_washout,
     switch_ids,
 )
-from switchadvisor.conditions import Evaluation, FactLookup, Value, decide, evaluate, render
+from switchadvisor.conditions import (
+    Evaluation,
+    FactLookup,
+    FactType,
+    Value,
+    decide,
+    evaluate,
+    render,
+)
 from switchadvisor.errors import InputError
 from switchadvisor.facts import (
     PATIENT_FACTS,
@@ -384,7 +392,13 @@ def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
     decided = []
     pattern: list[object] = []
     for pair_rule in pair.conditional:
-        outcome, missing = decided_rule = _outcome(pair_rule, lookup)
+        known = pair_rule.decisions
+        if known is None:
+            decided_rule = _outcome(pair_rule, lookup)
+        else:
+            key = tuple(map(lookup, pair_rule.facts))
+            decided_rule = known.get(key) or _decided(known, key, pair_rule, lookup)
+        outcome, missing = decided_rule
         decided.append(decided_rule)
         pattern.append(missing if outcome is _PENDING else outcome)
     parts = pair.summaries.get(tuple(pattern))
@@ -394,6 +408,18 @@ def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
         if len(pair.summaries) < _SUMMARIES_PER_PAIR:
             pair.summaries[tuple(pattern)] = parts
     return parts
+
+
+def _decided(known: dict[tuple[object, ...], tuple[str, tuple[str, ...]]],
+             key: tuple[object, ...], pair_rule: _PairRule,
+             lookup: FactLookup) -> tuple[str, tuple[str, ...]]:
+    decided = _outcome(pair_rule, lookup)
+    if len(known) < _DECISIONS_KEPT:  # the values' combinations bound it; this guards it
+        known[key] = decided
+    return decided
+
+
+_DECISIONS_KEPT = 64
 
 
 def _summary_values(pair: _Pair, facts: Facts) -> dict[str, Value | None]:
@@ -551,6 +577,11 @@ class _PairRule:
     outcomes: dict[_FactKey, _Outcome] = field(default_factory=dict)
     """The finding built, by the values and readings of ``facts`` (bounded, filled as met:
     see ``_Caches.outcomes_kept``)."""
+    decisions: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] | None = None
+    """``_outcome`` by the values of ``facts``, when each of them has only a few possible
+    values (true or false, a choice; or not given), filled as met: the summary path then
+    decides such a rule (a planned pregnancy, the disease activity) by one lookup. None when
+    a fact is a number."""
 
 
 _Finding = FiredFinding | NotEvaluated | NotFired
@@ -751,6 +782,8 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
                                          by=superseding[finding.id][0]))
             continue
         missing = tuple(context.missing_templates(finding.message))
+        facts = tuple(name for name in rule.condition.fact_names if name in PATIENT_FACTS) \
+            if rule.condition is not None else ()
         pair_rule = _PairRule(
             rule=rule,
             common=_Common(id=finding.id, severity=finding.severity, title=finding.title,
@@ -758,8 +791,9 @@ def _build_pair(rulebase: RuleBase, from_drug: Drug, to_drug: Drug) -> _Pair:
             missing=missing,
             message=None if missing else context.message(finding.message),
             condition=render(rule.condition.root) if rule.condition is not None else None,
-            facts=tuple(name for name in rule.condition.fact_names if name in PATIENT_FACTS)
-            if rule.condition is not None else (),
+            facts=facts,
+            decisions={} if all(PATIENT_FACTS[name].type is not FactType.NUMBER
+                                for name in facts) else None,
         )
         if rule.condition is None:
             fixed = _build_finding(pair_rule, context)[1]

@@ -371,8 +371,8 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
     from_drug, to_drug = switch.from_.drug, switch.to.drug
     pair = caches.pairs.get((from_drug.id, to_drug.id)) or _pair(rulebase, from_drug, to_drug)
     parts = _summary_decision(pair, facts)
-    info = _rulebase_info(rulebase, caches, rulebase_stale(rulebase.meta.reviewed,
-                                                           assessed_on))
+    info = caches.rulebase_info_on.get(assessed_on) or _rulebase_info_on(rulebase, caches,
+                                                                         assessed_on)
     write = parts.frames.get(info.stale) or _summary_frame(pair, parts, info)
     washout_text = "null"
     if pair.washout is not None:
@@ -724,6 +724,8 @@ class _Caches:
     """Evidence entries with their citing findings (bounded by ``_EVIDENCE_CACHE_SIZE``)."""
     rulebase_info: dict[bool, RuleBaseInfo] = field(default_factory=dict)
     """The rule base's output record, stale or not."""
+    rulebase_info_on: dict[dt.date, RuleBaseInfo] = field(default_factory=dict)
+    """The rule base's output record by assessment date (a batch has one or a few)."""
     switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
         default_factory=dict)
     """Each switch's output record, by the drugs and the names as given (bounded)."""
@@ -1289,6 +1291,18 @@ def _rulebase_info(rulebase: RuleBase, caches: _Caches, stale: bool) -> RuleBase
             id=meta.id, version=meta.version, reviewed=meta.reviewed.isoformat(),
             sha256=rulebase.sha256, stale=stale)
     return info
+
+
+def _rulebase_info_on(rulebase: RuleBase, caches: _Caches, on: dt.date) -> RuleBaseInfo:
+    info = _rulebase_info(rulebase, caches, rulebase_stale(rulebase.meta.reviewed, on))
+    if len(caches.rulebase_info_on) >= _DATES_KEPT:
+        caches.rulebase_info_on.clear()
+    caches.rulebase_info_on[on] = info
+    return info
+
+
+_DATES_KEPT = 400
+"""Assessment dates whose rule-base record is kept (records may each give their own)."""
 
 
 def _switch_info(rulebase: RuleBase, caches: _Caches, pair: _Pair,

@@ -385,12 +385,14 @@ def _pieces(value: Any) -> list[tuple[str | None, bool]]:
 def _kept(value: Any) -> bool:
     """Whether a value is a frozen dataclass instance, which keeps its text once written."""
     kind = type(value)
-    plan = _PLANS.get(kind)
-    if plan is None:
-        if not dataclasses.is_dataclass(kind):
-            return False
-        plan = _plan(kind)
-    return plan.memo
+    kept = _KEEPS.get(kind)
+    if kept is None:
+        kept = _KEEPS[kind] = dataclasses.is_dataclass(kind) and _plan(kind).memo
+    return kept
+
+
+_KEEPS: dict[type, bool] = {}
+"""Whether instances of a type keep their text, by type, filled as met."""
 
 
 def keep(value: object, text: str) -> None:

@@ -123,6 +123,7 @@ class BatchAssessor:
         self.today = today or dt.date.today()
         self._index = name_index(rulebase)
         self._names: dict[str, Resolved] = {}
+        self._switches: dict[tuple[object, object], Switch] = {}
         self.verdicts: Counter[str] = Counter()
         self.errors = 0
         self.worst: Counter[str] = Counter()
@@ -190,10 +191,7 @@ class BatchAssessor:
         if to_name is None:
             raise InputError("the record has no 'to' (the drug being started)",
                              option="to", code="missing-field", accepted="a drug name")
-        switch = Switch(self._resolve(from_name, "--from"), self._resolve(to_name, "--to"))
-        if switch.from_.drug.id == switch.to.drug.id:
-            raise InputError(f"from and to are both {switch.to.drug.id}: a switch needs two "
-                             "different drugs", option="to", code="same-drug")
+        switch = self._switches.get((from_name, to_name)) or self._switch(from_name, to_name)
         given = dict(received)
         del given["from"], given["to"]
         facts = parse_facts(given, today=self.today)
@@ -224,6 +222,16 @@ class BatchAssessor:
         data["extension"] = {"switchadvisor": {"line": line, "id": record_id}}
         return BatchResult(line, data if self.as_data else None, _dumps(data),
                            assessment.verdict.value, assessment.worst_possible.value)
+
+    def _switch(self, from_name: object, to_name: object) -> Switch:
+        """The switch two names give (the pair of names kept: a batch repeats its drugs)."""
+        switch = Switch(self._resolve(from_name, "--from"), self._resolve(to_name, "--to"))
+        if switch.from_.drug.id == switch.to.drug.id:
+            raise InputError(f"from and to are both {switch.to.drug.id}: a switch needs two "
+                             "different drugs", option="to", code="same-drug")
+        if len(self._switches) < _NAME_CACHE_SIZE:
+            self._switches[from_name, to_name] = switch  # both are text (resolved above)
+        return switch
 
     def _resolve(self, name: object, option: str) -> Resolved:
         if not isinstance(name, str):

@@ -390,23 +390,20 @@ def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
     conditional rule (``_outcome``), then the parts kept for that pattern of outcomes."""
     lookup = _summary_values(pair, facts).get
     decided = []
-    pattern: list[object] = []
     for pair_rule in pair.conditional:
         known = pair_rule.decisions
         if known is None:
-            decided_rule = _outcome(pair_rule, lookup)
+            decided.append(_outcome(pair_rule, lookup))
         else:
             key = tuple(map(lookup, pair_rule.facts))
-            decided_rule = known.get(key) or _decided(known, key, pair_rule, lookup)
-        outcome, missing = decided_rule
-        decided.append(decided_rule)
-        pattern.append(missing if outcome is _PENDING else outcome)
-    parts = pair.summaries.get(tuple(pattern))
+            decided.append(known.get(key) or _decided(known, key, pair_rule, lookup))
+    pattern = tuple(decided)  # each rule's outcome and, if pending, the facts it needs
+    parts = pair.summaries.get(pattern)
     if parts is None:
         assert pair.context is not None
         parts = _summary_parts(pair, decided, pair.context)
         if len(pair.summaries) < _SUMMARIES_PER_PAIR:
-            pair.summaries[tuple(pattern)] = parts
+            pair.summaries[pattern] = parts
     return parts
 
 
@@ -645,7 +642,8 @@ class _Pair:
     layouts: dict[tuple[str, ...], _Layout] = field(default_factory=dict)
     """Where an assessment's findings go, by the outcomes of the conditional rules (bounded:
     ``_LAYOUTS_PER_PAIR``, filled as met)."""
-    summaries: dict[tuple[object, ...], _SummaryParts] = field(default_factory=dict)
+    summaries: dict[tuple[tuple[str, tuple[str, ...]], ...], _SummaryParts] = field(
+        default_factory=dict)
     """A summary's findings by the outcomes of the conditional rules (bounded, filled as
     met): a handful of outcome patterns cover every record of a pair."""
 

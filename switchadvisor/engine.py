@@ -381,7 +381,7 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
         washout_text = pair.washout_frame(
             compact(_place(weeks, pair.washout.low, pair.washout.high)), compact(weeks))
     text = write(compact(record_id), compact(received), washout_text,
-                 jsonout.compact_items(_readings(facts, caches)))
+                 _readings_text(facts, caches))
     return text, parts.verdict, parts.worst
 
 
@@ -727,9 +727,10 @@ class _Caches:
     switches: dict[tuple[str, str, str, str, str, str], SwitchInfo] = field(
         default_factory=dict)
     """Each switch's output record, by the drugs and the names as given (bounded)."""
-    readings: dict[tuple[str, type, object, str | None], FactReading] = field(
+    readings: dict[tuple[str, type, object, str | None], tuple[FactReading, str]] = field(
         default_factory=dict)
-    """Each fact reading met, by fact, value and how it was read (bounded)."""
+    """Each fact reading met, with its one-line JSON, by fact, value and how it was read
+    (bounded)."""
     outcomes_kept: int = 0
     """Findings kept in the pair rules' ``outcomes``, all pairs together (bounded by
     ``_OUTCOMES_KEPT``)."""
@@ -1336,7 +1337,18 @@ def _drug_ref(rulebase: RuleBase, resolved: Resolved) -> DrugRef:
 
 def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
     """How each fact given (or defaulted) was read; a reading met before is shared."""
-    readings = []
+    return [reading for reading, _ in _reading_entries(facts, caches)]
+
+
+def _readings_text(facts: Facts, caches: _Caches) -> str:
+    """``_readings`` as one-line JSON (what ``compact`` writes for the list)."""
+    return "[" + ",".join([text for _, text in _reading_entries(facts, caches)]) + "]"
+
+
+def _reading_entries(facts: Facts, caches: _Caches) -> list[tuple[FactReading, str]]:
+    """Each fact given (or defaulted), as read, with its one-line JSON; a reading met
+    before is shared, its text written once."""
+    entries = []
     shared = caches.readings
     state, read_as = facts.__dict__, facts.read_as
     for name in _FACT_NAMES:
@@ -1346,8 +1358,8 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
         read = read_as.get(name)
         # -0.0 == 0.0 but is written "-0"; a fact read from nothing is the default
         key = (name, type(value), value if value else repr(value), read)
-        reading = shared.get(key)
-        if reading is None:
+        entry = shared.get(key)
+        if entry is None:
             default = facts.is_default(name)
             reading = FactReading(
                 name=name, value=float(value) if type(value) is int else value,
@@ -1355,9 +1367,9 @@ def _readings(facts: Facts, caches: _Caches) -> list[FactReading]:
                 source="default" if default else "given")
             if len(shared) >= _READINGS_CACHE_SIZE:  # the values met change: start again
                 shared.clear()
-            shared[key] = reading
-        readings.append(reading)
-    return readings
+            entry = shared[key] = (reading, compact(reading))
+        entries.append(entry)
+    return entries
 
 
 _FACT_NAMES = tuple(PATIENT_FACTS)

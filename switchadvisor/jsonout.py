@@ -408,13 +408,6 @@ def compact(value: object) -> str:
     return _write(value, None)
 
 
-def compact_items(items: list[Any] | tuple[Any, ...]) -> str:
-    """A list on one line, as ``compact`` writes it, item by item: for a list that seldom
-    comes back whole (a record's fact readings), without looking for it among the lists
-    kept."""
-    return "[" + ",".join([_write(item, None) for item in items]) + "]"
-
-
 def indented(value: object) -> str:
     """Two-space indent, UTF-8 kept, no trailing newline."""
     return _write(value, "\n")

@@ -116,10 +116,3 @@ def test_a_dict_is_written_as_pydantic_writes_it(value: dict[object, object]) ->
 
     assert jsonout.compact(value) == TypeAdapter(dict[object, object]).dump_json(
         value).decode()
-
-
-@pytest.mark.parametrize("items", [[], [Entry("a")], [Entry("a"), Entry("b"), Entry("a")],
-                                   ["x", 1, None, 2.5e-05, True]])
-def test_items_are_written_as_compact_writes_the_list(items: list[object]) -> None:
-    assert jsonout.compact_items(items) == jsonout.compact(items)
-    assert jsonout.compact_items(tuple(items)) == jsonout.compact(items)

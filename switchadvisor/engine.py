@@ -423,7 +423,8 @@ def _summary_values(pair: _Pair, facts: Facts) -> dict[str, Value | None]:
     """Every value the pair's conditions can name, by name: the drug figures (fixed by the
     pair) and the patient's facts (a Facts' fields are its ``__dict__``; the one other key,
     ``read_as``, names no fact). Equal to what ``_Context.lookup`` gives for each name."""
-    return {**pair.figure_values, **facts.__dict__}
+    state: dict[str, Value | None] = facts.__dict__
+    return {**pair.figure_values, **state} if pair.figure_values else state
 
 
 def _summary_record(info: RuleBaseInfo, pair: _Pair, parts: _SummaryParts,

@@ -400,6 +400,18 @@ def _reading(cache: dict[str, tuple[float, str]], text: str,
     return reading
 
 
+_AGES: dict[str, tuple[float, str]] = {}
+
+
+def _read_age(text: str, value: object) -> tuple[float, str]:
+    """An age and how it was read, remembered by its text (errors quote the value given)."""
+    age = parse_age(value)  # type: ignore[arg-type]  # checked there
+    reading = (age, f"{age:g} years")
+    if len(_AGES) < _READINGS_CACHE_SIZE:
+        _AGES[text] = reading
+    return reading
+
+
 def _read_count(text: str) -> tuple[float, str]:
     return parse_count(text, option="--lymphocytes")
 
@@ -444,8 +456,9 @@ def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> F
     read_as: dict[str, str] = {}
 
     if "lymphocytes" in texts:
-        values["lymphocytes"], read_as["lymphocytes"] = _reading(
-            _COUNTS, texts["lymphocytes"], _read_count)
+        text = texts["lymphocytes"]
+        values["lymphocytes"], read_as["lymphocytes"] = _COUNTS.get(text) or _reading(
+            _COUNTS, text, _read_count)
     if "lymphocytes_lln" in texts:
         values["lymphocytes_lln"], read_as["lymphocytes_lln"] = _reading(
             _LLNS, texts["lymphocytes_lln"], _read_lln)
@@ -456,8 +469,9 @@ def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> F
         if "stopped" in given:
             raise InputError("give either --weeks-since-stop or --stopped, not both",
                              option="--stopped")
-        values["weeks_since_stop"], read_as["weeks_since_stop"] = _reading(
-            _WEEKS, texts["weeks_since_stop"], _read_weeks)
+        text = texts["weeks_since_stop"]
+        values["weeks_since_stop"], read_as["weeks_since_stop"] = _WEEKS.get(text) or _reading(
+            _WEEKS, text, _read_weeks)
     if "stopped" in given:
         stopped = parse_date(str(given["stopped"]), option="--stopped")
         today = today or dt.date.today()
@@ -469,8 +483,8 @@ def parse_facts(raw: Mapping[str, object], *, today: dt.date | None = None) -> F
         values["disease_activity"] = activity if activity in DISEASE_ACTIVITY else parse_choice(
             str(activity), option="--disease-activity", choices=DISEASE_ACTIVITY)
     if "age" in given:
-        age = values["age"] = parse_age(given["age"])  # type: ignore[arg-type]
-        read_as["age"] = f"{age:g} years"
+        values["age"], read_as["age"] = _AGES.get(texts["age"]) or _read_age(
+            texts["age"], given["age"])
     if "pregnancy_planned" in given:
         planned = given["pregnancy_planned"]
         values["pregnancy_planned"] = planned if planned.__class__ is bool else parse_bool(

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
+from switchadvisor import jsonout
 from switchadvisor.assessment import Assessment, Summary
 from switchadvisor.conditions import FactType
 from switchadvisor.engine import Switch, assess, assess_summary, name_index, summary_line
@@ -90,8 +91,7 @@ class BatchResult:
 _LEVELS = {level: level.value for level in Severity}
 """Each severity's text (an enum's ``.value`` is a descriptor call)."""
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-_dumps = _ENCODER.encode
+_dumps = jsonout.data_line
 """One compact JSON line: UTF-8 text kept, no spaces (as ``jsonout.compact`` writes)."""
 
 

@@ -188,10 +188,10 @@ _SCALARS = {str, int, float, bool, type(None)}
 below 1e-4 and the non-finite ones (see ``_dict``)."""
 
 
-def _plain_encoder() -> Callable[[dict[str, Any]], str]:
-    """A dict of text keys and such values (a record's input, as received) as one line,
-    written in C by the standard library's encoder, made once (``JSONEncoder.encode`` would
-    make it again for every call)."""
+def _plain_encoder() -> Callable[[Any], str]:
+    """Plain JSON data (dicts with text keys, lists, text, integers, booleans, null; floats
+    as Python spells them) on one line, UTF-8 kept, written in C by the standard library's
+    encoder, made once (``JSONEncoder.encode`` would make it again for every call)."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # a Python without the C accelerator
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
@@ -201,6 +201,10 @@ def _plain_encoder() -> Callable[[dict[str, Any]], str]:
 
 
 _plain = _plain_encoder()
+data_line = _plain
+"""Plain JSON data on one line, as the standard encoder writes it with ``ensure_ascii=False``
+and no spaces (batch's error records): no dataclasses, no floats that need pydantic's
+spelling (use ``compact`` for those)."""
 
 
 def _bool(value: bool, newline: str | None) -> str:

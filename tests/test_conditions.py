@@ -465,14 +465,21 @@ Assignment = dict[str, Truth]
 
 truths = st.sampled_from([True, False, None])
 assignments = st.fixed_dictionaries({name: truths for name in ("p", "q", "r", "n")})
-exprs: st.SearchStrategy[Expr] = st.recursive(
-    st.sampled_from(ATOMS),
-    lambda inner: st.one_of(
-        st.tuples(st.just("not"), inner),
-        st.tuples(st.sampled_from(["and", "or"]), inner, inner),
-    ),
-    max_leaves=8,
-)
+
+
+def expressions(atoms: tuple[str, ...], max_leaves: int) -> st.SearchStrategy[Expr]:
+    """Conditions built from ``atoms`` with not, and, or."""
+    return st.recursive(
+        st.sampled_from(atoms),
+        lambda inner: st.one_of(
+            st.tuples(st.just("not"), inner),
+            st.tuples(st.sampled_from(["and", "or"]), inner, inner),
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+exprs = expressions(ATOMS, max_leaves=8)
 
 
 def source_of(expr: Expr) -> str:
@@ -534,14 +541,7 @@ MIXED_ATOMS = (
     "disease_activity in ['active', 'highly-active']", "disease_activity not in ['none']",
     "true", "false",
 )
-mixed_exprs: st.SearchStrategy[Expr] = st.recursive(
-    st.sampled_from(MIXED_ATOMS),
-    lambda inner: st.one_of(
-        st.tuples(st.just("not"), inner),
-        st.tuples(st.sampled_from(["and", "or"]), inner, inner),
-    ),
-    max_leaves=10,
-)
+mixed_exprs = expressions(MIXED_ATOMS, max_leaves=10)
 mixed_values = st.fixed_dictionaries({
     "pregnancy_planned": st.sampled_from([True, False, None]),
     "age": st.sampled_from([20.0, 30.0, 40.0, None]),

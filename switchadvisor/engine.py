@@ -353,10 +353,8 @@ def assess_summary(
         None if washout is None else summary_washout(
             washout.window, _place(weeks, washout.low, washout.high), weeks),
         _readings(call.facts, call.caches))
-    write = parts.frames.get(call.rulebase_info.stale) or _summary_frame(
-        pair, parts, call.rulebase_info)
-    jsonout.keep(summary, write(compact(summary.id), compact(summary.input),
-                                compact(summary.washout), compact(summary.facts)))
+    jsonout.keep(summary, _summary_text(pair, parts, call.rulebase_info, call.record_id,
+                                        call.received, call.facts, call.caches))
     return summary
 
 
@@ -373,6 +371,15 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
     parts = _summary_decision(pair, facts)
     info = caches.rulebase_info_on.get(assessed_on) or _rulebase_info_on(rulebase, caches,
                                                                          assessed_on)
+    text = _summary_text(pair, parts, info, record_id, received, facts, caches)
+    return text, parts.verdict, parts.worst
+
+
+def _summary_text(pair: _Pair, parts: _SummaryParts, info: RuleBaseInfo,
+                  record_id: str | int | None, received: dict[str, InputValue],
+                  facts: Facts, caches: _Caches) -> str:
+    """A summary record's one-line JSON: the pattern's frame (``_summary_frame``) with the
+    record's id, input, washout and fact readings written in."""
     write = parts.frames.get(info.stale) or _summary_frame(pair, parts, info)
     washout_text = "null"
     if pair.washout is not None:
@@ -380,9 +387,8 @@ def summary_line(rulebase: RuleBase, switch: Switch, facts: Facts, assessed_on: 
         weeks = facts.weeks_since_stop
         washout_text = pair.washout_frame(
             compact(_place(weeks, pair.washout.low, pair.washout.high)), compact(weeks))
-    text = write(compact(record_id), compact(received), washout_text,
+    return write(compact(record_id), compact(received), washout_text,
                  _readings_text(facts, caches))
-    return text, parts.verdict, parts.worst
 
 
 def _summary_decision(pair: _Pair, facts: Facts) -> _SummaryParts:
@@ -1294,6 +1300,7 @@ def _rulebase_info(rulebase: RuleBase, caches: _Caches, stale: bool) -> RuleBase
 
 
 def _rulebase_info_on(rulebase: RuleBase, caches: _Caches, on: dt.date) -> RuleBaseInfo:
+    """The rule base's output record for an assessment date, kept by the date."""
     info = _rulebase_info(rulebase, caches, rulebase_stale(rulebase.meta.reviewed, on))
     if len(caches.rulebase_info_on) >= _DATES_KEPT:
         caches.rulebase_info_on.clear()

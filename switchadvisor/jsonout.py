@@ -27,7 +27,7 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -164,7 +164,7 @@ def _dict(value: dict[Any, Any], newline: str | None) -> str:
     if newline is None and set(map(type, value)) <= _TEXT \
             and set(map(type, value.values())) <= _SCALARS:
         try:
-            text = _plain(value)
+            text = data_line(value)
         except ValueError:  # a number that is not finite: null here, as pydantic writes it
             pass
         else:
@@ -196,15 +196,19 @@ def _plain_encoder() -> Callable[[Any], str]:
     if make is None:  # a Python without the C accelerator
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
                                 allow_nan=False).encode
-    encode = make(None, None, _string, None, ":", ",", False, False, False)  # allow_nan: no
+    encode = make(None, _unserialisable, _string, None, ":", ",", False, False,
+                  False)  # the last: allow_nan, no
     return lambda value: "".join(encode(value, 0))
 
 
-_plain = _plain_encoder()
-data_line = _plain
+def _unserialisable(value: object) -> NoReturn:
+    raise TypeError(f"{type(value).__name__} is not plain JSON data")
+
+
+data_line = _plain_encoder()
 """Plain JSON data on one line, as the standard encoder writes it with ``ensure_ascii=False``
-and no spaces (batch's error records): no dataclasses, no floats that need pydantic's
-spelling (use ``compact`` for those)."""
+and no spaces (batch's error records, a record's input): no dataclasses, no floats that need
+pydantic's spelling (``compact`` writes those)."""
 
 
 def _bool(value: bool, newline: str | None) -> str:

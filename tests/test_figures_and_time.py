@@ -166,6 +166,22 @@ def test_figures_follow_the_contract(shipped_rulebase: RuleBase) -> None:
     assert check(shipped_rulebase, "glatiramer-acetate", "ocrelizumab", {}).figures == []
 
 
+def test_a_figure_measured_to_its_own_level_says_so_wherever_it_is_shown(
+        shipped_rulebase: RuleBase) -> None:
+    """Cladribine's median recovery is to 800 cells/µL (its label's threshold for the second
+    course), not to the lower limit of normal that the measure names: every place that shows
+    the number says to what, and nothing calls it a recovery to the lower limit."""
+    figure = check(shipped_rulebase, "cladribine", "ocrelizumab", {}).figures[0]
+    assert (figure.name, figure.measure, figure.text) == (
+        "lymphocyte_recovery", "lymphocytes-lln", "median 28 weeks, to 800 cells/µL")
+    for to_id in sorted(set(shipped_rulebase.drugs) - {"cladribine"}):
+        result = check(shipped_rulebase, "cladribine", to_id, FACT_SETS[2])
+        for text in _user_texts(result, about_starting_drug=False):
+            for match in re.finditer(r"28 weeks", text):
+                assert "to 800 cells/µL" in text[match.end():match.end() + 30], (to_id, text)
+            assert "lower limit of normal: median 28 weeks" not in text, (to_id, text)
+
+
 def test_a_rule_needing_an_upper_bound_says_which_is_missing(
         shipped_rulebase: RuleBase) -> None:
     result = check(shipped_rulebase, "ofatumumab", "cladribine", {"weeks_since_stop": "30"})
@@ -243,6 +259,10 @@ def test_validation_rejects_a_washout_bound_from_a_median(mini_copy: Path) -> No
                      "statistic: share-by-time, time: 2 months", "give `share`",
                      id="share-without-percent"),
         pytest.param("measure: drug-present, ", "", "measure", id="no-measure"),
+        pytest.param("measure: drug-present, ", "measure: drug-present, threshold: 5 ng/mL, ",
+                     "`threshold` applies to a recovery", id="threshold-on-elimination"),
+        pytest.param("measure: lymphocytes-lln, ", "measure: lymphocytes-lln, threshold: ' ', ",
+                     "`threshold` must name a level", id="blank-threshold"),
     ],
 )
 def test_validation_rejects_a_figure_that_does_not_say_what_it_is(

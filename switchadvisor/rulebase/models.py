@@ -240,6 +240,9 @@ class Measure(str, enum.Enum):
     RAISED_COUNTS_NORMALISED = "raised-counts-normalised"
 
 
+RECOVERY_MEASURES = frozenset({Measure.LYMPHOCYTES_LLN, Measure.B_CELLS_REPLETED,
+                               Measure.CD4_RECOVERED})
+"""Measures of a recovery to a level, which a source may set otherwise (``threshold``)."""
 IMMUNE_MEASURES = frozenset({Measure.DRUG_PRESENT, Measure.LYMPHOCYTES_LLN,
                              Measure.B_CELLS_REPLETED, Measure.CD4_RECOVERED})
 """Measures of an effect on the immune system that may persist after stopping. A plasma
@@ -287,6 +290,9 @@ FIGURE_WORDS = {
     "raised_counts": "return of its raised blood counts to baseline",
     IMMUNE_EFFECT: "immune effect after stopping",
 }
+FIGURE_SUBJECTS = {"lymphocyte_recovery": "lymphocyte recovery"}
+"""What a figure measures without the level its words imply, for a figure that names its own
+(``DrugFigure.threshold``)."""
 UPPER = "upper"
 """The only statistic a condition or a washout bound may take from a figure."""
 
@@ -306,6 +312,10 @@ class DrugFigure(RuleModel):
     time: DurationField
     low: DurationField | None = None
     share: Annotated[float, Between(gt=0, le=100)] | None = None
+    threshold: str | None = None
+    """The level a recovery is measured to, when the source's is not the one ``measure``
+    names (cladribine's median is to 800 cells/µL, not to the lower limit of normal): said
+    with the figure wherever it is shown."""
     note: str | None = None
     evidence: EvidenceRefs
 
@@ -322,6 +332,12 @@ class DrugFigure(RuleModel):
                              "and only for one")
         if self.statistic is Statistic.RANGE and self.low is None:
             raise ValueError("a range needs `low`")
+        if self.threshold is not None and self.measure not in RECOVERY_MEASURES:
+            recoveries = ", ".join(sorted(measure.value for measure in RECOVERY_MEASURES))
+            raise ValueError(f"`threshold` applies to a recovery ({recoveries}), not to "
+                             f"{self.measure.value}")
+        if self.threshold is not None and not self.threshold.strip():
+            raise ValueError("`threshold` must name a level, e.g. 800 cells/µL")
         if self.low is not None:
             if self.statistic not in {Statistic.RANGE, Statistic.UPPER_BOUND,
                                       Statistic.TYPICAL}:
@@ -334,7 +350,13 @@ class DrugFigure(RuleModel):
         return timeunits.span_text(low, (self.time.number, self.time.unit))
 
     def describe(self) -> str:
-        """The figure in words, always with its statistic: "median 72 weeks"."""
+        """The figure in words, always with its statistic ("median 72 weeks"), and with the
+        level it was measured to when that is not the usual one ("median 28 weeks, to 800
+        cells/µL")."""
+        text = self._statistic_text()
+        return f"{text}, to {self.threshold}" if self.threshold is not None else text
+
+    def _statistic_text(self) -> str:
         if self.statistic is Statistic.UPPER_BOUND:
             return f"up to {self.span()}"
         if self.statistic is Statistic.MEDIAN:
@@ -373,7 +395,7 @@ class AfterStopping(RuleModel):
             longest = self.upper(name)
             if longest is None:
                 return None
-            return f"{longest.describe()} (its figure for {FIGURE_WORDS[longest.name]})"
+            return f"{longest.describe()} (its figure for {_words([longest])})"
         figures = self.named(name)
         return ", ".join(figure.describe() for figure in figures) if figures else None
 
@@ -393,10 +415,21 @@ class AfterStopping(RuleModel):
 
 def _grouped(figures: list[DrugFigure]) -> str:
     """Figures in words, grouped by name: "B-cell repletion: median 3 months, mean 6 months"."""
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[DrugFigure]] = {}
     for figure in figures:
-        grouped.setdefault(figure.name, []).append(figure.describe())
-    return "; ".join(f"{FIGURE_WORDS[key]}: {', '.join(texts)}" for key, texts in grouped.items())
+        grouped.setdefault(figure.name, []).append(figure)
+    return "; ".join(f"{_words(group)}: {', '.join(figure.describe() for figure in group)}"
+                     for group in grouped.values())
+
+
+def _words(figures: list[DrugFigure]) -> str:
+    """What figures of one name measure, in words; without the level the measure implies
+    when each of them names its own (``threshold``: "lymphocyte recovery", not "… to the
+    lower limit of normal", for a median to 800 cells/µL)."""
+    name = figures[0].name
+    if all(figure.threshold is not None for figure in figures):
+        return FIGURE_SUBJECTS.get(name, FIGURE_WORDS[name])
+    return FIGURE_WORDS[name]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)

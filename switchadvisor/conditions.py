@@ -25,7 +25,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import FrozenInstanceError, dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from switchadvisor import timeunits
 
@@ -516,6 +516,9 @@ def _unknown_fact(name: str, facts: Mapping[str, FactSpec], suggest: bool) -> st
     return f"unknown fact {name!r}{hint}"
 
 
+_K = TypeVar("_K")
+
+
 @dataclass(frozen=True)
 class Condition:
     """A compiled condition: its source text and its AST.
@@ -530,37 +533,28 @@ class Condition:
     @property
     def fact_names(self) -> tuple[str, ...]:
         """Every fact the condition mentions, in order of first appearance."""
-        names: tuple[str, ...] | None = self.__dict__.get("_fact_names")
-        if names is None:
-            seen: dict[str, None] = {}
-            _collect_names(self.root, seen)
-            names = tuple(seen)
-            object.__setattr__(self, "_fact_names", names)
-        return names
+        return self._kept("_fact_names", _names_in)
 
     @property
     def _truth(self) -> _TruthOf:
-        truth: _TruthOf | None = self.__dict__.get("_truth_of")
-        if truth is None:
-            truth = _compile_truth(self.root)
-            object.__setattr__(self, "_truth_of", truth)
-        return truth
+        return self._kept("_truth_of", _compile_truth)
 
     @property
     def _unknowns(self) -> _UnknownsOf:
-        unknowns: _UnknownsOf | None = self.__dict__.get("_unknowns_of")
-        if unknowns is None:
-            unknowns = _compile_unknowns(self.root)
-            object.__setattr__(self, "_unknowns_of", unknowns)
-        return unknowns
+        return self._kept("_unknowns_of", _compile_unknowns)
 
     @property
     def _words(self) -> _WordsOf:
-        words: _WordsOf | None = self.__dict__.get("_words_of")
-        if words is None:
-            words = _compile_words(self.root)
-            object.__setattr__(self, "_words_of", words)
-        return words
+        return self._kept("_words_of", _compile_words)
+
+    def _kept(self, attribute: str, build: Callable[[Node], _K]) -> _K:
+        """What ``build`` makes of the AST, made on first use and kept beside the fields
+        (``evaluate`` and ``decide`` read the attribute directly on their fast path)."""
+        value: _K | None = self.__dict__.get(attribute)
+        if value is None:
+            value = build(self.root)
+            object.__setattr__(self, attribute, value)
+        return value
 
     def __getstate__(self) -> dict[str, object]:
         return {"source": self.source, "root": self.root}
@@ -574,6 +568,12 @@ def compile_condition(source: str, facts: Mapping[str, FactSpec], *,
     a loader that has already suggested enough.
     """
     return Condition(source, _Parser(source, facts, suggest=suggest).parse())
+
+
+def _names_in(node: Node) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    _collect_names(node, seen)
+    return tuple(seen)
 
 
 def _collect_names(node: Node, seen: dict[str, None]) -> None:
